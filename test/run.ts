@@ -10,6 +10,7 @@ import { spawn } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join, relative, sep } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 
 const ROOT = join(import.meta.dirname, "..");
 const SKIP_DIRS = new Set(["node_modules", ".tools", ".git", "dist", "fixtures", ".cache"]);
@@ -45,7 +46,7 @@ function suiteOf(file: string): string {
 
 /** uvu ends each run with "Total: N / Passed: N / Skipped: N"; a file that never prints it crashed. */
 function parseTotals(output: string): { total: number; passed: number; skipped: number } | null {
-  const clean = output.replace(/\x1b\[[0-9;]*m/g, "");
+  const clean = stripVTControlCharacters(output);
   const total = /Total:\s+(\d+)/.exec(clean);
   const passed = /Passed:\s+(\d+)/.exec(clean);
   const skipped = /Skipped:\s+(\d+)/.exec(clean);
@@ -101,7 +102,9 @@ async function runAll(files: string[], concurrency: number): Promise<FileResult[
 
 function report(result: FileResult): void {
   const mark = result.failed === 0 ? "ok  " : "FAIL";
-  console.log(`${mark} ${result.file}  (${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ""})`);
+  console.log(
+    `${mark} ${result.file}  (${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ""})`,
+  );
   if (result.failed > 0) {
     if (result.crashed) console.log(`     ${result.crashed}`);
     console.log(result.output.replace(/^/gm, "     | "));
@@ -132,7 +135,9 @@ for (const r of results) {
 }
 console.log("\nSuites:");
 for (const [suite, s] of [...bySuite].sort(([a], [b]) => a.localeCompare(b))) {
-  console.log(`  ${suite.padEnd(24)} ${String(s.files).padStart(3)} files  ${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ""}`);
+  console.log(
+    `  ${suite.padEnd(24)} ${String(s.files).padStart(3)} files  ${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ""}`,
+  );
 }
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);

@@ -3,4 +3,5 @@
 TOOL_NAME=jaeger
 TOOL_VERSION=v1.76.0
 TOOL_PACKAGE=github.com/jaegertracing/jaeger/cmd/jaeger
-TOOL_LDFLAGS=""
+# Jaeger reports its version from linker variables; without them `jaeger version` prints blanks.
+TOOL_LDFLAGS="-X github.com/jaegertracing/jaeger/internal/version.latestVersion=${TOOL_VERSION}"

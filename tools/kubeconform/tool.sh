@@ -2,4 +2,4 @@
 TOOL_NAME=kubeconform
 TOOL_VERSION=v0.8.0
 TOOL_PACKAGE=github.com/yannh/kubeconform/cmd/kubeconform
-TOOL_LDFLAGS=""
+TOOL_LDFLAGS="-X main.version=${TOOL_VERSION}"

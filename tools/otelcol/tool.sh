@@ -11,9 +11,11 @@ tool_build() {
   go build -trimpath -ldflags="-s -w" -o "$scratch/ocb" "$TOOL_PACKAGE"
   src="$scratch/src"
   sed "s#^  output_path: .*#  output_path: $src#" builder-config.yaml > "$scratch/builder-config.yaml"
-  # Only generate here: ocb's own `go mod tidy` fails because the proxy refuses a module that one
-  # component imports in its *tests* only; `tidy -e` records everything the build itself needs.
-  "$scratch/ocb" --config "$scratch/builder-config.yaml" --skip-compilation --skip-get-modules >/dev/null
+  # ocb writes the sources and go.mod, then runs `go mod tidy`, which fails here: the module proxy
+  # refuses a module that one component imports in its *tests* only. `tidy -e` then records
+  # everything the build itself needs, and a missing build dependency still fails `go build`.
+  "$scratch/ocb" --config "$scratch/builder-config.yaml" --skip-compilation >"$scratch/ocb.log" 2>&1 || true
+  [ -f "$src/go.mod" ] && [ -f "$src/components.go" ] || { cat "$scratch/ocb.log" >&2; return 1; }
   (cd "$src" && go mod tidy -e >/dev/null 2>&1 || true)
   (cd "$src" && go build -trimpath -ldflags="-s -w" -o "$out" .)
 }

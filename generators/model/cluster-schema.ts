@@ -1,0 +1,127 @@
+// The runtime shape of `Cluster` (types.ts): field by field, what is accepted. Cross-field rules
+// (replication factor vs ingesters, prod requirements, …) live in rules.ts.
+import { arrayOf, boolean, type Check, integer, number, object, oneOf, string, tagged } from "./schema.ts";
+import { ENVIRONMENTS } from "./types.ts";
+
+const dnsLabel = string({
+  pattern: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+  expected: "a DNS label (lower-case letters, digits and '-', at most 63 characters)",
+});
+const cpu = string({
+  pattern: /^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$/,
+  expected: 'a CPU quantity such as "500m" or "2"',
+});
+const memory = string({ pattern: /^[1-9][0-9]*(Mi|Gi)$/, expected: 'a memory quantity in Mi or Gi such as "512Mi"' });
+const volumeSize = string({ pattern: /^[1-9][0-9]*Gi$/, expected: 'a volume size in Gi such as "20Gi"' });
+
+const resources = object({
+  requests: object({ cpu, memory }),
+  limits: object({ cpu, memory }),
+});
+
+const workload = (maxReplicas: number) => ({ replicas: integer(1, maxReplicas), resources });
+const autoscaling = object({
+  enabled: boolean(),
+  maxReplicas: integer(1, 100),
+  targetCPUPercent: integer(10, 100, "percent"),
+});
+
+export const identitySchema = object({
+  name: string({
+    pattern: /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/,
+    expected: "an EKS cluster name (3–40 lower-case letters, digits and '-', starting with a letter)",
+  }),
+  environment: oneOf(...ENVIRONMENTS),
+  region: string({ pattern: /^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, expected: 'an AWS region such as "eu-west-1"' }),
+  accountId: string({ pattern: /^[0-9]{12}$/, expected: "a 12-digit AWS account id, as a string" }),
+  kubernetesVersion: string({
+    pattern: /^1\.(2[89]|3[0-9])\.(0|[1-9][0-9]*)$/,
+    expected: 'a Kubernetes version "1.<minor>.<patch>" from 1.28.0 to 1.39.x',
+  }),
+});
+
+const samplingName = string({ pattern: /^[a-z][a-z0-9-]{0,62}$/, expected: "a policy name (lower-case, digits, '-')" });
+const percent = number(0, 100, "percent");
+
+const samplingPolicy = tagged("type", {
+  errors: object({ name: samplingName, type: oneOf("errors") }),
+  latency: object({ name: samplingName, type: oneOf("latency"), thresholdMs: integer(1, 600_000, "milliseconds") }),
+  services: object({
+    name: samplingName,
+    type: oneOf("services"),
+    services: arrayOf(string({ expected: "a service.name" }), { minItems: 1, unique: true }),
+    percent,
+  }),
+  "drop-routes": object({
+    name: samplingName,
+    type: oneOf("drop-routes"),
+    routes: arrayOf(string({ pattern: /^\//, expected: 'an HTTP route starting with "/"' }), {
+      minItems: 1,
+      unique: true,
+    }),
+  }),
+  probabilistic: object({ name: samplingName, type: oneOf("probabilistic"), percent }),
+});
+
+const tempo = object({
+  mode: oneOf("monolithic", "distributed"),
+  ingestMBps: number(0.1, 1000, "MB/s"),
+  retentionHours: integer(1, 8760, "hours"),
+  replicationFactor: integer(1, 5),
+  zoneAware: boolean(),
+  storage: object({
+    backend: oneOf("local", "s3"),
+    bucket: string({
+      pattern: /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+      expected: "an S3 bucket name (3–63 lower-case letters, digits and '-')",
+    }),
+    region: string({ pattern: /^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, expected: 'an AWS region such as "eu-west-1"' }),
+  }),
+  irsaRoleName: string({ pattern: /^[A-Za-z0-9+=,.@_-]{1,64}$/, expected: "an IAM role name (at most 64 characters)" }),
+  tenantLimits: object({
+    ingestionRateMB: number(0.1, 1000, "MB/s"),
+    ingestionBurstMB: number(0.1, 2000, "MB"),
+    maxTraceSizeMB: number(0.1, 100, "MB"),
+    maxTracesPerUser: integer(100, 10_000_000),
+  }),
+  metricsGenerator: object({
+    enabled: boolean(),
+    processors: arrayOf(oneOf("service-graphs", "span-metrics", "local-blocks"), { unique: true }),
+    remoteWriteUrl: string({ pattern: /^https?:\/\/[^\s/]+(\/\S*)?$/, expected: "an http(s) URL" }),
+  }),
+  monolithic: object({ ...workload(1), volumeSize }),
+  distributor: object({ ...workload(100), autoscaling }),
+  ingester: object({ ...workload(100), volumeSize }),
+  querier: object({ ...workload(100), autoscaling }),
+  queryFrontend: object(workload(10)),
+  compactor: object(workload(50)),
+  metricsGeneratorWorkload: object({ ...workload(20), volumeSize }),
+});
+
+const collector = object({
+  mode: oneOf("single", "two-tier"),
+  front: object({ ...workload(100), autoscaling }),
+  gateway: object({ ...workload(100), autoscaling, queueVolumeSize: volumeSize }),
+  sampling: object({
+    decisionWaitSeconds: integer(1, 300, "seconds"),
+    numTraces: integer(1000, 10_000_000),
+    policies: arrayOf(samplingPolicy),
+  }),
+  redactedAttributes: arrayOf(
+    string({ pattern: /^[A-Za-z0-9_.-]+$/, expected: "an attribute key (letters, digits, '_', '.', '-')" }),
+    { unique: true },
+  ),
+  tls: object({ enabled: boolean(), secretName: dnsLabel }),
+});
+
+export const clusterSchema: Check = object({
+  identity: identitySchema,
+  tempo,
+  collector,
+  network: object({ otlpClientNamespaces: arrayOf(dnsLabel, { minItems: 1, unique: true }) }),
+  argocd: object({
+    repoURL: string({ pattern: /^https:\/\/\S+\.git$/, expected: "an https Git URL ending in .git" }),
+    revision: string({ pattern: /^[A-Za-z0-9._/-]+$/, expected: "a branch, tag or commit" }),
+    project: dnsLabel,
+  }),
+});

@@ -1,0 +1,84 @@
+// Documented defaults shared by every environment. Presets (presets.ts) override what differs per
+// environment, and each cluster.ts overrides what differs for that cluster.
+import type { Cluster, Identity, Resources, SamplingPolicy } from "./types.ts";
+
+export function resources(requestCpu: string, requestMemory: string, limitCpu: string, limitMemory: string): Resources {
+  return { requests: { cpu: requestCpu, memory: requestMemory }, limits: { cpu: limitCpu, memory: limitMemory } };
+}
+
+/** Health checks and scrapes are noise in a trace store; they are dropped before any other policy. */
+export const HEALTH_ROUTES = ["/healthz", "/livez", "/readyz", "/metrics"];
+
+/** Keep every error, every slow trace, and a baseline sample of the rest. */
+export const DEFAULT_SAMPLING_POLICIES: SamplingPolicy[] = [
+  { name: "drop-health-checks", type: "drop-routes", routes: HEALTH_ROUTES },
+  { name: "keep-errors", type: "errors" },
+  { name: "keep-slow", type: "latency", thresholdMs: 2000 },
+  { name: "baseline", type: "probabilistic", percent: 10 },
+];
+
+/**
+ * Attributes that may carry credentials or personal data. The front tier deletes them, so they
+ * never reach Tempo or S3.
+ */
+export const DEFAULT_REDACTED_ATTRIBUTES = [
+  "http.request.header.authorization",
+  "http.request.header.cookie",
+  "http.response.header.set-cookie",
+  "user.email",
+  "enduser.id",
+];
+
+const noAutoscaling = { enabled: false, maxReplicas: 1, targetCPUPercent: 70 };
+
+/**
+ * Defaults for everything except identity, before the environment preset is applied. Names that
+ * must be unique per cluster (bucket, IAM role) are derived from the cluster name, so a new cluster
+ * gets distinct ones without stating them.
+ */
+export function defaultsFor(identity: Identity): Omit<Cluster, "identity"> {
+  return {
+    tempo: {
+      mode: "distributed",
+      ingestMBps: 1,
+      retentionHours: 336,
+      replicationFactor: 1,
+      zoneAware: false,
+      storage: { backend: "s3", bucket: `${identity.name}-tempo-traces`, region: identity.region },
+      irsaRoleName: `${identity.name}-tempo`,
+      tenantLimits: { ingestionRateMB: 15, ingestionBurstMB: 20, maxTraceSizeMB: 5, maxTracesPerUser: 10_000 },
+      metricsGenerator: {
+        enabled: true,
+        processors: ["service-graphs", "span-metrics"],
+        remoteWriteUrl: "http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write",
+      },
+      monolithic: { replicas: 1, resources: resources("500m", "1Gi", "1", "2Gi"), volumeSize: "10Gi" },
+      distributor: { replicas: 1, resources: resources("500m", "1Gi", "1", "1Gi"), autoscaling: noAutoscaling },
+      ingester: { replicas: 1, resources: resources("1", "2Gi", "2", "2Gi"), volumeSize: "10Gi" },
+      querier: { replicas: 1, resources: resources("500m", "1Gi", "1", "2Gi"), autoscaling: noAutoscaling },
+      queryFrontend: { replicas: 2, resources: resources("250m", "512Mi", "500m", "1Gi") },
+      compactor: { replicas: 1, resources: resources("500m", "2Gi", "1", "2Gi") },
+      metricsGeneratorWorkload: { replicas: 1, resources: resources("250m", "1Gi", "500m", "1Gi"), volumeSize: "10Gi" },
+    },
+    collector: {
+      mode: "two-tier",
+      front: { replicas: 2, resources: resources("250m", "512Mi", "500m", "512Mi"), autoscaling: noAutoscaling },
+      gateway: {
+        replicas: 2,
+        resources: resources("500m", "1Gi", "1", "1Gi"),
+        autoscaling: noAutoscaling,
+        queueVolumeSize: "5Gi",
+      },
+      sampling: { decisionWaitSeconds: 30, numTraces: 50_000, policies: DEFAULT_SAMPLING_POLICIES },
+      redactedAttributes: DEFAULT_REDACTED_ATTRIBUTES,
+      tls: { enabled: false, secretName: "otel-collector-tls" },
+    },
+    // No default: each cluster names the namespaces allowed to send OTLP (validation requires one).
+    network: { otlpClientNamespaces: [] },
+    argocd: {
+      repoURL: "https://github.com/greenlang/obs-003-tracing-platform.git",
+      revision: "main",
+      project: "tracing-platform",
+    },
+  };
+}

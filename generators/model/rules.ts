@@ -1,0 +1,201 @@
+// Cross-field rules: what no single field can say on its own. They run only on a model whose
+// fields are each valid (validate.ts), so they may trust the types.
+import { cpuCores, memoryMiB } from "./quantities.ts";
+import type { Issue } from "./schema.ts";
+import type { Cluster, Resources, Workload } from "./types.ts";
+
+/** Tempo's sizing rules (REFERENCE.md): replicas per MB/s of ingest, per component. */
+export const SIZING_MB_PER_REPLICA = { distributor: 10, ingester: 5, querier: 2, compactor: 5 } as const;
+export const MIN_QUERY_FRONTENDS = 2;
+/** Beyond this a single `-target=all` pod is the bottleneck; run distributed. */
+export const MONOLITHIC_MAX_INGEST_MBPS = 5;
+export const MIN_RETENTION_HOURS = 24;
+
+function checkResources(resources: Resources, path: string, issues: Issue[]): void {
+  const { requests, limits } = resources;
+  if (cpuCores(limits.cpu) < cpuCores(requests.cpu)) {
+    issues.push({ path: `${path}.limits.cpu`, expected: `at least the request (${requests.cpu})`, got: limits.cpu });
+  }
+  if (memoryMiB(limits.memory) < memoryMiB(requests.memory)) {
+    issues.push({
+      path: `${path}.limits.memory`,
+      expected: `at least the request (${requests.memory})`,
+      got: limits.memory,
+    });
+  }
+}
+
+function workloads(
+  cluster: Cluster,
+): [string, Workload & { autoscaling?: { enabled: boolean; maxReplicas: number } }][] {
+  const { tempo, collector } = cluster;
+  return [
+    ["tempo.monolithic", tempo.monolithic],
+    ["tempo.distributor", tempo.distributor],
+    ["tempo.ingester", tempo.ingester],
+    ["tempo.querier", tempo.querier],
+    ["tempo.queryFrontend", tempo.queryFrontend],
+    ["tempo.compactor", tempo.compactor],
+    ["tempo.metricsGeneratorWorkload", tempo.metricsGeneratorWorkload],
+    ["collector.front", collector.front],
+    ["collector.gateway", collector.gateway],
+  ];
+}
+
+function tempoRules(cluster: Cluster, issues: Issue[]): void {
+  const { tempo, identity } = cluster;
+  if (tempo.retentionHours < MIN_RETENTION_HOURS) {
+    issues.push({
+      path: "tempo.retentionHours",
+      expected: `at least ${MIN_RETENTION_HOURS} hours (less loses traces before anyone looks at an incident)`,
+      got: tempo.retentionHours,
+    });
+  }
+  if (tempo.storage.region !== identity.region) {
+    issues.push({
+      path: "tempo.storage.region",
+      expected: `the cluster's region "${identity.region}" (cross-region reads are slow and billed)`,
+      got: tempo.storage.region,
+    });
+  }
+  if (tempo.tenantLimits.ingestionBurstMB < tempo.tenantLimits.ingestionRateMB) {
+    issues.push({
+      path: "tempo.tenantLimits.ingestionBurstMB",
+      expected: `at least tempo.tenantLimits.ingestionRateMB (${tempo.tenantLimits.ingestionRateMB})`,
+      got: tempo.tenantLimits.ingestionBurstMB,
+    });
+  }
+  if (tempo.metricsGenerator.enabled && tempo.metricsGenerator.processors.length === 0) {
+    issues.push({
+      path: "tempo.metricsGenerator.processors",
+      expected: "at least one processor while the metrics-generator is enabled",
+      got: tempo.metricsGenerator.processors,
+    });
+  }
+  if (tempo.mode === "monolithic") {
+    if (tempo.replicationFactor !== 1) {
+      issues.push({
+        path: "tempo.replicationFactor",
+        expected: "1 in monolithic mode (one ingester)",
+        got: tempo.replicationFactor,
+      });
+    }
+    if (tempo.zoneAware) {
+      issues.push({
+        path: "tempo.zoneAware",
+        expected: "false in monolithic mode (a single pod)",
+        got: tempo.zoneAware,
+      });
+    }
+    if (tempo.ingestMBps > MONOLITHIC_MAX_INGEST_MBPS) {
+      issues.push({
+        path: "tempo.ingestMBps",
+        expected: `at most ${MONOLITHIC_MAX_INGEST_MBPS} MB/s in monolithic mode (run distributed above that)`,
+        got: tempo.ingestMBps,
+      });
+    }
+    return;
+  }
+  if (tempo.storage.backend !== "s3") {
+    issues.push({
+      path: "tempo.storage.backend",
+      expected: '"s3" in distributed mode (the local backend works only with -target=all)',
+      got: tempo.storage.backend,
+    });
+  }
+  if (tempo.replicationFactor > tempo.ingester.replicas) {
+    issues.push({
+      path: "tempo.replicationFactor",
+      expected: `at most tempo.ingester.replicas (${tempo.ingester.replicas})`,
+      got: tempo.replicationFactor,
+    });
+  }
+  if (tempo.zoneAware && tempo.ingester.replicas < 3) {
+    issues.push({
+      path: "tempo.ingester.replicas",
+      expected: "at least 3 with zoneAware (one ingester per availability zone)",
+      got: tempo.ingester.replicas,
+    });
+  }
+  for (const [component, mbPerReplica] of Object.entries(SIZING_MB_PER_REPLICA)) {
+    const floor = Math.ceil(tempo.ingestMBps / mbPerReplica);
+    const replicas = tempo[component as keyof typeof SIZING_MB_PER_REPLICA].replicas;
+    if (replicas < floor) {
+      issues.push({
+        path: `tempo.${component}.replicas`,
+        expected: `at least ${floor} for ${tempo.ingestMBps} MB/s of ingest (1 per ${mbPerReplica} MB/s)`,
+        got: replicas,
+      });
+    }
+  }
+  if (tempo.queryFrontend.replicas < MIN_QUERY_FRONTENDS) {
+    issues.push({
+      path: "tempo.queryFrontend.replicas",
+      expected: `at least ${MIN_QUERY_FRONTENDS} (search and TraceQL go through the query-frontend)`,
+      got: tempo.queryFrontend.replicas,
+    });
+  }
+}
+
+function collectorRules(cluster: Cluster, issues: Issue[]): void {
+  const { collector } = cluster;
+  const { policies } = collector.sampling;
+  if (collector.mode === "single" && policies.length > 0) {
+    issues.push({
+      path: "collector.sampling.policies",
+      expected: 'no policies in mode "single" (tail sampling needs the two-tier mode)',
+      got: policies.map((p) => p.name),
+    });
+  }
+  if (collector.mode === "two-tier" && !policies.some((p) => p.type !== "drop-routes")) {
+    issues.push({
+      path: "collector.sampling.policies",
+      expected: "at least one policy that keeps traces (errors, latency, services or probabilistic)",
+      got: policies.map((p) => p.name),
+    });
+  }
+  const seen = new Set<string>();
+  policies.forEach((policy, i) => {
+    if (seen.has(policy.name)) {
+      issues.push({
+        path: `collector.sampling.policies[${i}].name`,
+        expected: "a name no other policy uses",
+        got: policy.name,
+      });
+    }
+    seen.add(policy.name);
+  });
+}
+
+/** What prod must have, whatever its cluster.ts says. */
+function prodRules(cluster: Cluster, issues: Issue[]): void {
+  if (cluster.identity.environment !== "prod") return;
+  const { tempo, collector } = cluster;
+  const require = (path: string, ok: boolean, expected: string, got: unknown) => {
+    if (!ok) issues.push({ path, expected: `${expected} in prod`, got });
+  };
+  require("tempo.mode", tempo.mode === "distributed", '"distributed"', tempo.mode);
+  require("tempo.storage.backend", tempo.storage.backend === "s3", '"s3"', tempo.storage.backend);
+  require("tempo.replicationFactor", tempo.replicationFactor === 3, "3", tempo.replicationFactor);
+  require("tempo.zoneAware", tempo.zoneAware, "true", tempo.zoneAware);
+  require("collector.mode", collector.mode === "two-tier", '"two-tier"', collector.mode);
+  require("collector.tls.enabled", collector.tls.enabled, "true", collector.tls.enabled);
+}
+
+export function crossFieldIssues(cluster: Cluster): Issue[] {
+  const issues: Issue[] = [];
+  for (const [path, workload] of workloads(cluster)) {
+    checkResources(workload.resources, `${path}.resources`, issues);
+    if (workload.autoscaling?.enabled && workload.autoscaling.maxReplicas < workload.replicas) {
+      issues.push({
+        path: `${path}.autoscaling.maxReplicas`,
+        expected: `at least ${path}.replicas (${workload.replicas})`,
+        got: workload.autoscaling.maxReplicas,
+      });
+    }
+  }
+  tempoRules(cluster, issues);
+  collectorRules(cluster, issues);
+  prodRules(cluster, issues);
+  return issues;
+}

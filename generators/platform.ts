@@ -1,0 +1,31 @@
+// Facts fixed for every cluster by the platform's contracts (namespaces, release names, images,
+// endpoints). They are not in the model because no cluster may change them: other parts of the
+// repository (the charts, Terraform, the gate, dashboards) rely on them.
+
+export const NAMESPACES = {
+  tempo: "tempo",
+  collector: "otel-collector",
+  grafana: "grafana",
+  monitoring: "monitoring",
+  argocd: "argocd",
+} as const;
+
+/** The service account Tempo runs as; the IRSA trust in Terraform is bound to exactly this. */
+export const TEMPO_SERVICE_ACCOUNT = "tempo";
+
+export const IMAGES = {
+  tempo: { repository: "grafana/tempo", tag: "2.7.2" },
+  collector: { repository: "otel/opentelemetry-collector-contrib", tag: "0.160.0" },
+} as const;
+
+/** Tempo's OTLP gRPC endpoint as the Collector sees it, per Tempo mode (the charts name the Services so). */
+export const TEMPO_OTLP_ENDPOINTS = {
+  monolithic: `tempo.${NAMESPACES.tempo}.svc.cluster.local:4317`,
+  distributed: `tempo-distributor.${NAMESPACES.tempo}.svc.cluster.local:4317`,
+} as const;
+
+/** Argo CD runs inside each cluster it manages. */
+export const IN_CLUSTER_SERVER = "https://kubernetes.default.svc";
+
+/** Label value of `app.kubernetes.io/part-of` on everything the generators write themselves. */
+export const PART_OF = "tracing-platform";

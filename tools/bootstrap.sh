@@ -101,7 +101,7 @@ build_tool() {
     say "$name: $TOOL_VERSION (restored from the machine cache)"
     return
   fi
-  say "$name: building $TOOL_VERSION from the Go module proxy (first time on this machine; this takes minutes)"
+  say "$name: building $TOOL_VERSION from the Go module proxy (a cold build takes minutes)"
   local t0; t0=$(now_ms)
   local scratch; scratch=$(mktemp -d)
   (

@@ -1,0 +1,299 @@
+{{/*
+The Collector configuration of each tier. Component type names are those of the pinned release
+(v0.160.0): otlp_grpc, load_balancing, k8s_attributes, file_storage, health_check. Every rendered
+config is checked by `otelcol validate` in apps/otel-collector/tests/otelcol-validate.test.ts.
+
+Every server listens on ${env:MY_POD_IP} (the Downward API pod IP), never localhost.
+*/}}
+
+{{- define "otelcol.tlsDir" -}}/etc/otelcol/tls{{- end -}}
+{{- define "otelcol.queueDir" -}}/var/lib/otelcol/queue{{- end -}}
+
+{{/* OTLP receivers of the tier services send to (collector or front). */}}
+{{- define "otelcol.config.clientReceivers" -}}
+{{- $v := .Values -}}
+otlp:
+  protocols:
+    grpc:
+      endpoint: ${env:MY_POD_IP}:4317
+      max_recv_msg_size_mib: {{ $v.receivers.grpcMaxRecvMsgSizeMiB }}
+      keepalive:
+        server_parameters:
+          max_connection_age: {{ $v.receivers.grpcMaxConnectionAge }}
+      {{- if $v.tls.enabled }}
+      tls:
+        {{- include "otelcol.config.serverTLS" . | nindent 8 }}
+      {{- end }}
+    http:
+      endpoint: ${env:MY_POD_IP}:4318
+      max_request_body_size: {{ mul $v.receivers.httpMaxRequestBodySizeMiB 1048576 }}
+      {{- if $v.tls.enabled }}
+      tls:
+        {{- include "otelcol.config.serverTLS" . | nindent 8 }}
+      {{- end }}
+{{- end -}}
+
+{{- define "otelcol.config.serverTLS" -}}
+cert_file: {{ include "otelcol.tlsDir" . }}/tls.crt
+key_file: {{ include "otelcol.tlsDir" . }}/tls.key
+min_version: {{ .Values.tls.minVersion | quote }}
+# Pick up certificates renewed in the mounted Secret without a restart.
+reload_interval: 1h
+{{- if .Values.tls.requireClientCert }}
+client_ca_file: {{ include "otelcol.tlsDir" . }}/ca.crt
+{{- end }}
+{{- end -}}
+
+{{- define "otelcol.config.memoryLimiter" -}}
+memory_limiter:
+  check_interval: {{ .Values.memoryLimiter.checkInterval }}
+  limit_percentage: {{ .Values.memoryLimiter.limitPercentage }}
+  spike_limit_percentage: {{ .Values.memoryLimiter.spikeLimitPercentage }}
+{{- end -}}
+
+{{/*
+Enrichment and redaction, run on the receiving tier: k8s_attributes needs the sender's connection
+(pod IP) and must run before anything that re-batches spans.
+*/}}
+{{- define "otelcol.config.enrichProcessors" -}}
+{{- $v := .Values -}}
+k8s_attributes:
+  auth_type: serviceAccount
+  extract:
+    metadata:
+      - k8s.namespace.name
+      - k8s.pod.name
+      - k8s.pod.uid
+      - k8s.pod.start_time
+      - k8s.deployment.name
+      - k8s.node.name
+  pod_association:
+    - sources: [{from: resource_attribute, name: k8s.pod.ip}]
+    - sources: [{from: resource_attribute, name: k8s.pod.uid}]
+    - sources: [{from: connection}]
+resource:
+  attributes:
+    - {key: k8s.cluster.name, value: {{ $v.cluster.name | quote }}, action: upsert}
+    - {key: deployment.environment.name, value: {{ $v.cluster.environment | quote }}, action: upsert}
+{{- if or $v.redaction.deleteAttributes $v.redaction.hashAttributes }}
+attributes/redact:
+  actions:
+    {{- range $v.redaction.deleteAttributes }}
+    - {key: {{ . | quote }}, action: delete}
+    {{- end }}
+    {{- range $v.redaction.hashAttributes }}
+    - {key: {{ . | quote }}, action: hash}
+    {{- end }}
+{{- end }}
+{{- if $v.redaction.blockedValues }}
+redaction:
+  # Keep every key; only mask values matching blocked_values.
+  allow_all_keys: true
+  blocked_values:
+    {{- range $v.redaction.blockedValues }}
+    - {{ . | quote }}
+    {{- end }}
+  summary: silent
+{{- end }}
+{{- end -}}
+
+{{/* Processor ids of the enrichment stage, in pipeline order. */}}
+{{- define "otelcol.config.enrichIds" -}}
+{{- $ids := list "k8s_attributes" "resource" -}}
+{{- if or .Values.redaction.deleteAttributes .Values.redaction.hashAttributes -}}{{- $ids = append $ids "attributes/redact" -}}{{- end -}}
+{{- if .Values.redaction.blockedValues -}}{{- $ids = append $ids "redaction" -}}{{- end -}}
+{{- join ", " $ids -}}
+{{- end -}}
+
+{{- define "otelcol.config.batch" -}}
+batch:
+  send_batch_size: {{ .Values.batch.sendBatchSize }}
+  send_batch_max_size: {{ .Values.batch.sendBatchMaxSize }}
+  timeout: {{ .Values.batch.timeout }}
+{{- end -}}
+
+{{/* One tail_sampling policy from its typed values form (see values.yaml, sampling.policies). */}}
+{{- define "otelcol.config.samplingPolicy" -}}
+{{- $p := . -}}
+{{- if eq $p.type "status_code" -}}
+name: {{ $p.name }}
+type: status_code
+status_code: {status_codes: {{ toJson $p.statusCodes }}}
+{{- else if eq $p.type "latency" -}}
+name: {{ $p.name }}
+type: latency
+latency: {threshold_ms: {{ int $p.thresholdMs }}}
+{{- else if eq $p.type "probabilistic" -}}
+name: {{ $p.name }}
+type: probabilistic
+probabilistic: {sampling_percentage: {{ $p.samplingPercentage }}}
+{{- else if eq $p.type "string_attribute" -}}
+{{- $match := dict "key" $p.key "values" $p.values "enabled_regex_matching" (default false $p.regex) -}}
+{{- if and (hasKey $p "samplingPercentage") (lt (float64 $p.samplingPercentage) 100.0) -}}
+name: {{ $p.name }}
+type: and
+and:
+  and_sub_policy:
+    - {name: {{ printf "%s-match" $p.name }}, type: string_attribute, string_attribute: {{ toJson $match }}}
+    - {name: {{ printf "%s-rate" $p.name }}, type: probabilistic, probabilistic: {sampling_percentage: {{ $p.samplingPercentage }}}}
+{{- else -}}
+name: {{ $p.name }}
+type: string_attribute
+string_attribute: {{ toJson $match }}
+{{- end -}}
+{{- else if eq $p.type "drop" -}}
+name: {{ $p.name }}
+type: drop
+drop:
+  drop_sub_policy:
+    - {name: {{ printf "%s-match" $p.name }}, type: string_attribute, string_attribute: {{ toJson (dict "key" $p.key "values" $p.values "enabled_regex_matching" (default false $p.regex)) }}}
+{{- else -}}
+{{- fail (printf "sampling.policies %q: unknown type %q" $p.name $p.type) -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "otelcol.config.tempoExporter" -}}
+{{- $v := .Values -}}
+otlp_grpc/tempo:
+  endpoint: {{ $v.tempo.endpoint }}
+  tls:
+    insecure: {{ $v.tempo.insecure }}
+  timeout: {{ $v.tempo.timeout }}
+  sending_queue:
+    enabled: true
+    num_consumers: {{ $v.tempo.sendingQueue.numConsumers }}
+    queue_size: {{ $v.tempo.sendingQueue.queueSize }}
+    # Persistent: the queue lives in file_storage/queue on the tier's volume.
+    storage: file_storage/queue
+  retry_on_failure:
+    enabled: true
+    initial_interval: {{ $v.tempo.retryOnFailure.initialInterval }}
+    max_interval: {{ $v.tempo.retryOnFailure.maxInterval }}
+    max_elapsed_time: {{ $v.tempo.retryOnFailure.maxElapsedTime }}
+{{- end -}}
+
+{{- define "otelcol.config.extensions" -}}
+health_check:
+  endpoint: ${env:MY_POD_IP}:13133
+{{- if .persistent }}
+file_storage/queue:
+  directory: {{ include "otelcol.queueDir" . }}
+  # The volume is mounted there; create_directory only matters outside Kubernetes (tests).
+  create_directory: true
+  timeout: 1s
+  compaction:
+    on_start: true
+    on_rebound: true
+    directory: {{ include "otelcol.queueDir" . }}
+{{- end }}
+{{- end -}}
+
+{{- define "otelcol.config.telemetry" -}}
+telemetry:
+  metrics:
+    level: {{ .Values.telemetry.metricsLevel }}
+    readers:
+      - pull:
+          exporter:
+            prometheus:
+              host: ${env:MY_POD_IP}
+              port: {{ .Values.telemetry.metricsPort }}
+              # Raw metric names (otelcol_exporter_sent_spans, no _total/unit suffixes), the same as
+              # the Collector's built-in default reader; dashboards and alerts query these.
+              without_type_suffix: true
+              without_units: true
+{{- end -}}
+
+{{/* The whole config of a tier: (dict "root" $ "tier" "<tier>"). */}}
+{{- define "otelcol.config" -}}
+{{- $root := .root -}}
+{{- $v := $root.Values -}}
+{{- if eq .tier "collector" }}
+extensions:
+  {{- include "otelcol.config.extensions" (dict "Values" $v "persistent" true) | nindent 2 }}
+receivers:
+  {{- include "otelcol.config.clientReceivers" $root | nindent 2 }}
+processors:
+  {{- include "otelcol.config.memoryLimiter" $root | nindent 2 }}
+  {{- include "otelcol.config.enrichProcessors" $root | nindent 2 }}
+  {{- include "otelcol.config.batch" $root | nindent 2 }}
+exporters:
+  {{- include "otelcol.config.tempoExporter" $root | nindent 2 }}
+service:
+  extensions: [health_check, file_storage/queue]
+  pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [memory_limiter, {{ include "otelcol.config.enrichIds" $root }}, batch]
+      exporters: [otlp_grpc/tempo]
+  {{- include "otelcol.config.telemetry" $root | nindent 2 }}
+{{- else if eq .tier "front" }}
+extensions:
+  {{- include "otelcol.config.extensions" (dict "Values" $v "persistent" false) | nindent 2 }}
+receivers:
+  {{- include "otelcol.config.clientReceivers" $root | nindent 2 }}
+processors:
+  {{- include "otelcol.config.memoryLimiter" $root | nindent 2 }}
+  {{- include "otelcol.config.enrichProcessors" $root | nindent 2 }}
+exporters:
+  # Every span of a trace goes to the same gateway pod, so tail sampling sees whole traces.
+  load_balancing:
+    routing_key: traceID
+    protocol:
+      otlp:
+        tls:
+          insecure: true
+        timeout: 10s
+    resolver:
+      dns:
+        hostname: {{ include "otelcol.headlessName" (dict "root" $root "tier" "gateway") }}.{{ $root.Release.Namespace }}.svc.cluster.local
+        port: "4317"
+        interval: {{ $v.loadBalancing.dnsInterval }}
+        timeout: {{ $v.loadBalancing.dnsTimeout }}
+    sending_queue:
+      enabled: true
+      queue_size: 1000
+    retry_on_failure:
+      enabled: true
+      max_elapsed_time: 60s
+service:
+  extensions: [health_check]
+  pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [memory_limiter, {{ include "otelcol.config.enrichIds" $root }}]
+      exporters: [load_balancing]
+  {{- include "otelcol.config.telemetry" $root | nindent 2 }}
+{{- else if eq .tier "gateway" }}
+extensions:
+  {{- include "otelcol.config.extensions" (dict "Values" $v "persistent" true) | nindent 2 }}
+receivers:
+  # Only the front tier sends here (NetworkPolicy), over OTLP gRPC from its load_balancing exporter.
+  otlp:
+    protocols:
+      grpc:
+        endpoint: ${env:MY_POD_IP}:4317
+        max_recv_msg_size_mib: {{ $v.receivers.grpcMaxRecvMsgSizeMiB }}
+processors:
+  {{- include "otelcol.config.memoryLimiter" $root | nindent 2 }}
+  tail_sampling:
+    decision_wait: {{ $v.sampling.decisionWait }}
+    num_traces: {{ int $v.sampling.numTraces }}
+    expected_new_traces_per_sec: {{ int $v.sampling.expectedNewTracesPerSec }}
+    policies:
+      {{- range $v.sampling.policies }}
+      - {{ include "otelcol.config.samplingPolicy" . | nindent 8 | trim }}
+      {{- end }}
+  {{- include "otelcol.config.batch" $root | nindent 2 }}
+exporters:
+  {{- include "otelcol.config.tempoExporter" $root | nindent 2 }}
+service:
+  extensions: [health_check, file_storage/queue]
+  pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [memory_limiter, tail_sampling, batch]
+      exporters: [otlp_grpc/tempo]
+  {{- include "otelcol.config.telemetry" $root | nindent 2 }}
+{{- end }}
+{{- end -}}

@@ -354,3 +354,25 @@ spec:
           requests:
             storage: {{ .persistence.size }}
 {{- end -}}
+
+{{/*
+Rules that span several values, which values.schema.json cannot express. Each failure names the
+values involved and what would fix it.
+*/}}
+{{- define "tempo.validate" -}}
+{{- $v := .Values -}}
+{{- if and (eq $v.mode "distributed") (lt (int $v.ingester.replicas) (int $v.ingester.replicationFactor)) -}}
+{{- fail (printf "ingester.replicas (%d) must be at least ingester.replicationFactor (%d): every trace is written to replicationFactor ingesters" (int $v.ingester.replicas) (int $v.ingester.replicationFactor)) -}}
+{{- end -}}
+{{- range $name := list "distributor" "querier" -}}
+{{- $a := (get $v $name).autoscaling -}}
+{{- if and $a.enabled (gt (int $a.minReplicas) (int $a.maxReplicas)) -}}
+{{- fail (printf "%s.autoscaling.minReplicas (%d) must not exceed %s.autoscaling.maxReplicas (%d)" $name (int $a.minReplicas) $name (int $a.maxReplicas)) -}}
+{{- end -}}
+{{- end -}}
+{{- if gt (int64 $v.limits.burstSizeBytes) 0 -}}
+{{- if lt (int64 $v.limits.burstSizeBytes) (int64 $v.limits.rateLimitBytes) -}}
+{{- fail (printf "limits.burstSizeBytes (%d) must be at least limits.rateLimitBytes (%d): a burst smaller than the rate refuses steady traffic" (int64 $v.limits.burstSizeBytes) (int64 $v.limits.rateLimitBytes)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}

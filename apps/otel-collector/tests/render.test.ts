@@ -1,0 +1,471 @@
+// Assertions on the objects `helm template` renders for each mode (ci/*-values.yaml).
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { parse } from "yaml";
+import { INVARIANTS, workloadOfTier } from "./invariants.ts";
+import { CHART_DIR, ENVS, type Env, find, type K8sObject, ofKind, type Rendered, ROOT, render, selects, workloads } from "./render.ts";
+
+const renders = new Map<Env, Rendered>();
+async function rendered(env: Env): Promise<Rendered> {
+  let r = renders.get(env);
+  if (!r) {
+    r = await render(env);
+    renders.set(env, r);
+  }
+  return r;
+}
+
+const podSpecs = (r: Rendered) => workloads(r.objects).map((w) => ({ w, spec: w.spec.template.spec }));
+
+// --- the structural promises, on every mode ------------------------------------------------------
+
+for (const env of ENVS) {
+  for (const [name, check] of Object.entries(INVARIANTS)) {
+    test(`${env}: ${name} holds`, async () => {
+      assert.equal(check(await rendered(env)), []);
+    });
+  }
+}
+
+// --- each promise fires on a broken render -------------------------------------------------------
+
+/** A deep copy to break without touching the cached render. */
+async function broken(env: Env, breakIt: (r: Rendered) => void): Promise<Rendered> {
+  const copy = structuredClone(await rendered(env));
+  breakIt(copy);
+  return copy;
+}
+
+function assertFires(problems: string[], expected: string): void {
+  assert.ok(
+    problems.some((p) => p.includes(expected)),
+    `expected a problem containing "${expected}", got ${JSON.stringify(problems)}`,
+  );
+}
+
+test("memoryLimiterFirst fires when another processor comes first", async () => {
+  const r = await broken("staging", (c) => {
+    c.configs.get("front")?.service.pipelines.traces.processors.reverse();
+  });
+  assertFires(INVARIANTS.memoryLimiterFirst?.(r) ?? [], "front: pipeline traces starts with");
+});
+
+test("tailSamplingOnlyInGateway fires on tail_sampling in the front tier or without trace-id routing", async () => {
+  const inFront = await broken("staging", (c) => {
+    c.configs.get("front")?.service.pipelines.traces.processors.push("tail_sampling");
+  });
+  assertFires(INVARIANTS.tailSamplingOnlyInGateway?.(inFront) ?? [], "front: runs tail_sampling outside the gateway tier");
+  const byService = await broken("staging", (c) => {
+    const front = c.configs.get("front");
+    if (front) front.exporters.load_balancing.routing_key = "service";
+  });
+  assertFires(INVARIANTS.tailSamplingOnlyInGateway?.(byService) ?? [], "does not load-balance by traceID");
+});
+
+test("loadBalancesToHeadlessService fires on a ClusterIP Service or an unknown host", async () => {
+  const clusterIp = await broken("prod", (c) => {
+    const svc = c.objects.find((o) => o.kind === "Service" && o.metadata.name === "otel-collector-gateway-headless");
+    if (svc) svc.spec.clusterIP = "10.0.0.10";
+  });
+  assertFires(INVARIANTS.loadBalancesToHeadlessService?.(clusterIp) ?? [], "is not headless");
+  const unknownHost = await broken("prod", (c) => {
+    const front = c.configs.get("front");
+    if (front) front.exporters.load_balancing.resolver.dns.hostname = "otel-gateway.otel-collector.svc.cluster.local";
+  });
+  assertFires(INVARIANTS.loadBalancesToHeadlessService?.(unknownHost) ?? [], "which is no Service of the chart");
+});
+
+test("serversBindPodIp fires on localhost or a missing endpoint", async () => {
+  const r = await broken("dev", (c) => {
+    const config = c.configs.get("collector");
+    if (config) {
+      config.receivers.otlp.protocols.grpc.endpoint = "localhost:4317";
+      delete config.receivers.otlp.protocols.http.endpoint;
+    }
+  });
+  const problems = INVARIANTS.serversBindPodIp?.(r) ?? [];
+  assertFires(problems, "receivers.otlp.protocols.grpc.endpoint is localhost:4317");
+  assertFires(problems, "receivers.otlp.protocols.http.endpoint is unset (localhost)");
+});
+
+test("persistentSendingQueue fires on an in-memory queue or a queue on a non-persistent volume", async () => {
+  const inMemory = await broken("staging", (c) => {
+    const gateway = c.configs.get("gateway");
+    if (gateway) delete gateway.exporters["otlp_grpc/tempo"].sending_queue.storage;
+  });
+  assertFires(INVARIANTS.persistentSendingQueue?.(inMemory) ?? [], "(in-memory), not a file_storage extension");
+  const emptyDir = await broken("dev", (c) => {
+    const sts = workloadOfTier(c, "collector");
+    if (sts) delete sts.spec.volumeClaimTemplates;
+  });
+  assertFires(INVARIANTS.persistentSendingQueue?.(emptyDir) ?? [], "is not a PersistentVolumeClaim");
+});
+
+// --- modes ---------------------------------------------------------------------------------------
+
+test("single mode runs one StatefulSet tier without tail sampling or load balancing", async () => {
+  const r = await rendered("dev");
+  assert.equal([...r.configs.keys()], ["collector"]);
+  assert.equal(
+    workloads(r.objects).map((w) => `${w.kind}/${w.metadata.name}`),
+    ["StatefulSet/otel-collector"],
+  );
+  const config = r.configs.get("collector") ?? {};
+  assert.equal(config.service.pipelines.traces.processors, [
+    "memory_limiter",
+    "k8s_attributes",
+    "resource",
+    "attributes/redact",
+    "redaction",
+    "batch",
+  ]);
+  assert.not.ok("tail_sampling" in config.processors);
+  assert.equal(Object.keys(config.exporters), ["otlp_grpc/tempo"]);
+  assert.is(config.exporters["otlp_grpc/tempo"].endpoint, "tempo.tempo.svc.cluster.local:4317");
+});
+
+test("two-tier mode: front enriches and load-balances, gateway samples and exports to the distributor", async () => {
+  const r = await rendered("staging");
+  const front = r.configs.get("front") ?? {};
+  const gateway = r.configs.get("gateway") ?? {};
+  assert.equal(front.service.pipelines.traces.processors, ["memory_limiter", "k8s_attributes", "resource", "attributes/redact", "redaction"]);
+  assert.equal(front.service.pipelines.traces.exporters, ["load_balancing"]);
+  assert.equal(gateway.service.pipelines.traces.processors, ["memory_limiter", "tail_sampling", "batch"]);
+  assert.equal(gateway.service.pipelines.traces.exporters, ["otlp_grpc/tempo"]);
+  assert.is(gateway.exporters["otlp_grpc/tempo"].endpoint, "tempo-distributor.tempo.svc.cluster.local:4317");
+  assert.is(find(r.objects, "Deployment", "otel-collector-front").kind, "Deployment");
+  assert.is(find(r.objects, "StatefulSet", "otel-collector-gateway").spec.serviceName, "otel-collector-gateway-headless");
+});
+
+test("the OTLP Service services send to selects the receiving tier in both modes", async () => {
+  for (const [env, tier] of [
+    ["dev", "collector"],
+    ["prod", "front"],
+  ] as const) {
+    const r = await rendered(env);
+    const svc = find(r.objects, "Service", "otel-collector");
+    const workload = workloadOfTier(r, tier);
+    assert.ok(workload && selects(svc.spec.selector, workload.spec.template.metadata.labels), `${env}: Service otel-collector → ${tier}`);
+    assert.equal(
+      svc.spec.ports.map((p: { port: number }) => p.port),
+      [4317, 4318],
+    );
+  }
+});
+
+// --- values flow into the config ----------------------------------------------------------------
+
+test("resource processor stamps cluster name and environment from values", async () => {
+  for (const env of ENVS) {
+    const r = await rendered(env);
+    const receiving = r.configs.get(env === "dev" ? "collector" : "front") ?? {};
+    assert.equal(receiving.processors.resource.attributes, [
+      { key: "k8s.cluster.name", value: `greenlang-${env}`, action: "upsert" },
+      { key: "deployment.environment.name", value: env, action: "upsert" },
+    ]);
+  }
+});
+
+test("redaction values become delete/hash actions and masked value patterns", async () => {
+  const r = await render("dev", { redaction: { deleteAttributes: ["card.cvv"], hashAttributes: [], blockedValues: ["^secret-.*$"] } });
+  const config = r.configs.get("collector") ?? {};
+  assert.equal(config.processors["attributes/redact"].actions, [{ key: "card.cvv", action: "delete" }]);
+  assert.equal(config.processors.redaction.blocked_values, ["^secret-.*$"]);
+  assert.is(config.processors.redaction.allow_all_keys, true);
+});
+
+test("empty redaction lists leave the redaction processors out of the pipeline", async () => {
+  const r = await render("dev", { redaction: { deleteAttributes: [], hashAttributes: [], blockedValues: [] } });
+  const config = r.configs.get("collector") ?? {};
+  assert.equal(config.service.pipelines.traces.processors, ["memory_limiter", "k8s_attributes", "resource", "batch"]);
+  assert.not.ok("attributes/redact" in config.processors);
+  assert.not.ok("redaction" in config.processors);
+});
+
+test("sampling policies render to tail_sampling policies of the pinned release", async () => {
+  const r = await rendered("prod");
+  const policies = r.configs.get("gateway")?.processors.tail_sampling.policies;
+  assert.equal(policies, [
+    { name: "keep-errors", type: "status_code", status_code: { status_codes: ["ERROR"] } },
+    { name: "keep-slow", type: "latency", latency: { threshold_ms: 2000 } },
+    {
+      name: "drop-health-checks",
+      type: "drop",
+      drop: {
+        drop_sub_policy: [
+          {
+            name: "drop-health-checks-match",
+            type: "string_attribute",
+            string_attribute: { key: "url.path", values: ["^/(healthz|readyz|livez)$"], enabled_regex_matching: true },
+          },
+        ],
+      },
+    },
+    {
+      name: "payments-all",
+      type: "string_attribute",
+      string_attribute: { key: "service.name", values: ["payments"], enabled_regex_matching: false },
+    },
+    {
+      name: "checkout-route",
+      type: "and",
+      and: {
+        and_sub_policy: [
+          {
+            name: "checkout-route-match",
+            type: "string_attribute",
+            string_attribute: { key: "http.route", values: ["/api/checkout"], enabled_regex_matching: false },
+          },
+          { name: "checkout-route-rate", type: "probabilistic", probabilistic: { sampling_percentage: 50 } },
+        ],
+      },
+    },
+    { name: "baseline", type: "probabilistic", probabilistic: { sampling_percentage: 5 } },
+  ]);
+  const tail = r.configs.get("gateway")?.processors.tail_sampling;
+  assert.equal([tail.decision_wait, tail.num_traces, tail.expected_new_traces_per_sec], ["15s", 200000, 5000]);
+});
+
+// --- TLS -----------------------------------------------------------------------------------------
+
+test("prod: OTLP receivers use the TLS Secret mounted into the front pods, with client certificates", async () => {
+  const r = await rendered("prod");
+  const receivers = r.configs.get("front")?.receivers.otlp.protocols;
+  for (const protocol of ["grpc", "http"]) {
+    assert.equal(receivers[protocol].tls, {
+      cert_file: "/etc/otelcol/tls/tls.crt",
+      key_file: "/etc/otelcol/tls/tls.key",
+      min_version: "1.3",
+      reload_interval: "1h",
+      client_ca_file: "/etc/otelcol/tls/ca.crt",
+    });
+  }
+  const spec = find(r.objects, "Deployment", "otel-collector-front").spec.template.spec;
+  assert.equal(
+    spec.volumes.find((v: K8sObject) => v.name === "tls"),
+    { name: "tls", secret: { secretName: "otel-collector-tls" } },
+  );
+  assert.ok(spec.containers[0].volumeMounts.some((m: { name: string; mountPath: string }) => m.name === "tls" && m.mountPath === "/etc/otelcol/tls"));
+  // The gateway only hears from the front tier inside the namespace: no TLS there.
+  assert.is(r.configs.get("gateway")?.receivers.otlp.protocols.grpc.tls, undefined);
+});
+
+test("dev and staging: no TLS on the receivers and no Secret volume", async () => {
+  for (const env of ["dev", "staging"] as const) {
+    const r = await rendered(env);
+    for (const config of r.configs.values()) {
+      for (const settings of Object.values(config.receivers.otlp.protocols) as K8sObject[]) assert.is(settings.tls, undefined);
+    }
+    for (const { spec } of podSpecs(r)) assert.not.ok(spec.volumes.some((v: K8sObject) => v.name === "tls"));
+  }
+});
+
+// --- pods: security, resources, probes, memory ---------------------------------------------------
+
+test("every pod is hardened: non-root, read-only root, no escalation, drop ALL, RuntimeDefault seccomp", async () => {
+  for (const env of ENVS) {
+    for (const { w, spec } of podSpecs(await rendered(env))) {
+      const where = `${env} ${w.kind}/${w.metadata.name}`;
+      assert.is(spec.securityContext.runAsNonRoot, true, where);
+      assert.is(spec.securityContext.seccompProfile.type, "RuntimeDefault", where);
+      assert.not.ok(spec.hostNetwork || spec.hostPID || spec.hostIPC, where);
+      for (const c of spec.containers) {
+        assert.equal(
+          c.securityContext,
+          {
+            runAsNonRoot: true,
+            readOnlyRootFilesystem: true,
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: { type: "RuntimeDefault" },
+          },
+          where,
+        );
+        assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.cpu && c.resources.limits.memory, where);
+      }
+    }
+  }
+});
+
+test("probes hit the health_check extension's port", async () => {
+  for (const env of ENVS) {
+    const r = await rendered(env);
+    for (const { w, spec } of podSpecs(r)) {
+      const tier = w.metadata.labels["app.kubernetes.io/component"];
+      const healthPort = Number(String(r.configs.get(tier)?.extensions.health_check.endpoint).split(":").pop());
+      const c = spec.containers[0];
+      const named = c.ports.find((p: { name: string }) => p.name === "health");
+      assert.is(named.containerPort, healthPort);
+      assert.is(c.readinessProbe.httpGet.port, "health");
+      assert.is(c.livenessProbe.httpGet.port, "health");
+    }
+  }
+});
+
+function mib(quantity: string): number {
+  const m = /^(\d+)(Mi|Gi)$/.exec(quantity);
+  if (!m) throw new Error(`unexpected memory quantity ${quantity}`);
+  return Number(m[1]) * (m[2] === "Gi" ? 1024 : 1);
+}
+
+test("GOMEMLIMIT is 80% of each container's memory limit", async () => {
+  const seen: string[] = [];
+  for (const env of ENVS) {
+    for (const { spec } of podSpecs(await rendered(env))) {
+      const c = spec.containers[0];
+      const value = c.env.find((e: { name: string }) => e.name === "GOMEMLIMIT").value;
+      assert.is(value, `${Math.floor((mib(c.resources.limits.memory) * 80) / 100)}MiB`);
+      seen.push(value);
+    }
+  }
+  assert.ok(seen.includes("6553MiB"), "prod gateway: 8Gi → 6553MiB");
+});
+
+test("only the receiving tier mounts a service account token, bound to a read-only ClusterRole", async () => {
+  const r = await rendered("staging");
+  assert.is(find(r.objects, "Deployment", "otel-collector-front").spec.template.spec.automountServiceAccountToken, true);
+  assert.is(find(r.objects, "StatefulSet", "otel-collector-gateway").spec.template.spec.automountServiceAccountToken, false);
+  const role = find(r.objects, "ClusterRole", "otel-collector-otel-collector-k8s-attributes");
+  for (const rule of role.rules) assert.equal(rule.verbs, ["get", "list", "watch"]);
+  const binding = find(r.objects, "ClusterRoleBinding", "otel-collector-otel-collector-k8s-attributes");
+  assert.equal(binding.subjects, [{ kind: "ServiceAccount", name: "otel-collector-front", namespace: "otel-collector" }]);
+});
+
+// --- scaling and availability --------------------------------------------------------------------
+
+test("HPA on the front tier only; HPA-managed workloads carry no replicas; every HPA targets a workload", async () => {
+  for (const env of ["staging", "prod"] as const) {
+    const r = await rendered(env);
+    const hpas = ofKind(r.objects, "HorizontalPodAutoscaler");
+    assert.equal(
+      hpas.map((h) => h.metadata.name),
+      ["otel-collector-front"],
+    );
+    for (const hpa of hpas) {
+      const target = find(r.objects, hpa.spec.scaleTargetRef.kind, hpa.spec.scaleTargetRef.name);
+      assert.is(target.spec.replicas, undefined, `${env}: ${target.metadata.name} must leave replicas to the HPA`);
+    }
+    assert.ok(find(r.objects, "StatefulSet", "otel-collector-gateway").spec.replicas >= 2);
+  }
+  assert.equal(ofKind((await rendered("dev")).objects, "HorizontalPodAutoscaler"), []);
+});
+
+test("replicated workloads have a PDB selecting their pods and zone/node topology spread; single pods have neither", async () => {
+  for (const env of ENVS) {
+    const r = await rendered(env);
+    const pdbs = ofKind(r.objects, "PodDisruptionBudget");
+    for (const w of workloads(r.objects)) {
+      const replicated = w.spec.replicas === undefined || w.spec.replicas > 1;
+      const pdb = pdbs.find((p) => selects(p.spec.selector.matchLabels, w.spec.template.metadata.labels));
+      const spread = w.spec.template.spec.topologySpreadConstraints ?? [];
+      assert.is(Boolean(pdb), replicated, `${env} ${w.metadata.name}: PDB`);
+      assert.equal(
+        spread.map((s: { topologyKey: string }) => s.topologyKey),
+        replicated ? ["topology.kubernetes.io/zone", "kubernetes.io/hostname"] : [],
+      );
+    }
+    for (const pdb of pdbs) {
+      assert.ok(
+        workloads(r.objects).some((w) => selects(pdb.spec.selector.matchLabels, w.spec.template.metadata.labels)),
+        `${env}: PDB ${pdb.metadata.name} targets no workload`,
+      );
+    }
+  }
+  const prodGateway = find((await rendered("prod")).objects, "StatefulSet", "otel-collector-gateway");
+  assert.is(prodGateway.spec.template.spec.topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
+});
+
+// --- services, network, monitoring ---------------------------------------------------------------
+
+test("every Service selects the pods of a workload, and every port targets a named container port", async () => {
+  for (const env of ENVS) {
+    const r = await rendered(env);
+    for (const svc of ofKind(r.objects, "Service")) {
+      const backing = workloads(r.objects).filter((w) => selects(svc.spec.selector, w.spec.template.metadata.labels));
+      assert.ok(backing.length > 0, `${env}: Service ${svc.metadata.name} selects no workload`);
+      for (const port of svc.spec.ports) {
+        for (const w of backing) {
+          const names = w.spec.template.spec.containers.flatMap((c: K8sObject) => c.ports.map((p: { name: string }) => p.name));
+          assert.ok(names.includes(port.targetPort), `${env}: ${svc.metadata.name} → ${w.metadata.name} has no port ${port.targetPort}`);
+        }
+      }
+    }
+  }
+});
+
+test("NetworkPolicies: default deny, OTLP only from the allowed namespaces, gateway only from the front tier", async () => {
+  const r = await rendered("prod");
+  const deny = find(r.objects, "NetworkPolicy", "otel-collector-default-deny");
+  assert.equal(deny.spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+  const front = find(r.objects, "NetworkPolicy", "otel-collector-front");
+  assert.equal(front.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values, ["checkout", "payments", "catalog", "search"]);
+  const gateway = find(r.objects, "NetworkPolicy", "otel-collector-gateway");
+  assert.equal(gateway.spec.ingress[0].from, [
+    {
+      podSelector: {
+        matchLabels: {
+          "app.kubernetes.io/name": "otel-collector",
+          "app.kubernetes.io/instance": "otel-collector",
+          "app.kubernetes.io/component": "front",
+        },
+      },
+    },
+  ]);
+  assert.equal(gateway.spec.egress[1].to[0].namespaceSelector.matchLabels, { "kubernetes.io/metadata.name": "tempo" });
+  const none = await render("dev", { networkPolicy: { allowedNamespaces: [] } });
+  assert.ok(
+    find(none.objects, "NetworkPolicy", "otel-collector").spec.ingress.every((rule: K8sObject) => rule.ports[0].port !== 4317),
+    "no allowed namespace → no OTLP ingress rule",
+  );
+});
+
+test("the ServiceMonitor scrapes the metrics Service, which exposes the telemetry reader's port", async () => {
+  const r = await rendered("prod");
+  const sm = find(r.objects, "ServiceMonitor", "otel-collector");
+  const svc = find(r.objects, "Service", "otel-collector-metrics");
+  assert.ok(selects(sm.spec.selector.matchLabels, svc.metadata.labels));
+  assert.is(sm.metadata.labels.release, "prometheus");
+  assert.is(svc.spec.ports[0].name, sm.spec.endpoints[0].port);
+  for (const config of r.configs.values()) {
+    assert.is(config.service.telemetry.metrics.readers[0].pull.exporter.prometheus.port, svc.spec.ports[0].port);
+  }
+  const off = await render("dev", { serviceMonitor: { enabled: false } });
+  assert.equal(ofKind(off.objects, "ServiceMonitor"), []);
+});
+
+// --- labels, namespace, image, determinism -------------------------------------------------------
+
+const RECOMMENDED = ["name", "instance", "version", "component", "part-of", "managed-by"].map((k) => `app.kubernetes.io/${k}`);
+
+test("every object carries the recommended labels and namespaced ones live in otel-collector", async () => {
+  for (const env of ENVS) {
+    for (const o of (await rendered(env)).objects) {
+      for (const label of RECOMMENDED) assert.ok(o.metadata.labels?.[label], `${env} ${o.kind}/${o.metadata.name}: ${label}`);
+      if (!o.kind.startsWith("Cluster")) assert.is(o.metadata.namespace, "otel-collector", `${o.kind}/${o.metadata.name}`);
+    }
+  }
+});
+
+test("the deployed image is the contrib image of the release tools/otelcol builds for the tests", async () => {
+  const chart = parse(await readFile(join(CHART_DIR, "Chart.yaml"), "utf8"));
+  const builder = parse(await readFile(join(ROOT, "tools", "otelcol", "builder-config.yaml"), "utf8"));
+  assert.is(chart.appVersion, builder.dist.version);
+  for (const kind of ["receivers", "processors", "exporters", "extensions"]) {
+    for (const { gomod } of builder[kind]) assert.ok(String(gomod).endsWith(` v${builder.dist.version}`), gomod);
+  }
+  for (const env of ENVS) {
+    for (const { spec } of podSpecs(await rendered(env))) {
+      assert.is(spec.containers[0].image, `otel/opentelemetry-collector-contrib:${chart.appVersion}`);
+    }
+  }
+});
+
+test("rendering is deterministic", async () => {
+  const again = await render("prod");
+  assert.is(again.manifest, (await rendered("prod")).manifest);
+});
+
+test.run();

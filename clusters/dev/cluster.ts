@@ -1,6 +1,6 @@
 // The dev cluster: where service teams try their instrumentation. Sized for 0.5 MB/s of spans
 // (about 40 services at low traffic). Preset: a monolithic Tempo (-target=all) on a 10 Gi local
-// volume, and a one-tier Collector that keeps every span (no tail sampling), so a developer
+// volume (the metrics-generator runs inside it, so the service map works in dev too), and a one-tier Collector that keeps every span (no tail sampling), so a developer
 // always finds their trace. Retention 72 h: dev traces are looked at the same day.
 // Change a value, run `npm run generate -- --env dev`, commit both this file and the diff.
 import { defineCluster } from "../../generators/model/index.ts";
@@ -18,7 +18,6 @@ export default defineCluster({
     ingestMBps: 0.5,
     retentionHours: 72,
     monolithic: {
-      replicas: 1,
       resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } },
       volumeSize: "10Gi",
     },

@@ -3,7 +3,7 @@
 // (1 per 5 MB/s; 6, two per zone, replication factor 3), queriers ≥ 10 (1 per 2 MB/s; HPA up to
 // 20), compactors ≥ 4 (1 per 5 MB/s), 2 query-frontends. Ingester memory 8 Gi within the
 // 4–20 GB guidance; 50 Gi WAL volumes. Retention 14 days (preset). The preset enforces HA
-// (replication factor 3, zone-aware) and TLS on the Collector's OTLP receivers.
+// (replication factor 3, zone spread required) and mTLS (TLS 1.3) on the Collector's OTLP receivers.
 // Bucket (greenlang-prod-euw1-tempo-traces) and IRSA role (greenlang-prod-euw1-tempo) derive from the name.
 import { DEFAULT_SAMPLING_POLICIES } from "../../generators/model/defaults.ts";
 import { defineCluster } from "../../generators/model/index.ts";
@@ -43,10 +43,12 @@ export default defineCluster({
       replicas: 4,
       resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "1500m", memory: "4Gi" } },
     },
-    metricsGeneratorWorkload: {
+    metricsGenerator: {
+      // local-blocks serves TraceQL metrics queries (rate, quantiles) from Grafana.
+      processors: ["service-graphs", "span-metrics", "local-blocks"],
       replicas: 2,
       resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "1", memory: "2Gi" } },
-      volumeSize: "20Gi",
+      walSizeLimit: "5Gi",
     },
   },
   collector: {
@@ -58,8 +60,8 @@ export default defineCluster({
     gateway: {
       replicas: 4,
       resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "2Gi" } },
-      queueVolumeSize: "20Gi",
     },
+    queueVolumeSize: "20Gi",
     sampling: {
       numTraces: 100_000,
       // Checkout is the revenue path: keep half of its traces, not just the baseline.
@@ -68,6 +70,7 @@ export default defineCluster({
         { name: "checkout-half", type: "services", services: ["checkout-api", "payments-worker"], percent: 50 },
       ],
     },
+    // cert-manager issues this Secret (serving certificate plus the CA clients present certificates from).
     tls: { secretName: "otel-collector-tls" },
   },
   network: {

@@ -44,8 +44,8 @@ export default defineCluster({
     gateway: {
       replicas: 2,
       resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
-      queueVolumeSize: "5Gi",
     },
+    queueVolumeSize: "5Gi",
   },
   network: {
     otlpClientNamespaces: ["greenlang-api", "greenlang-workers", "greenlang-web"],

@@ -1,6 +1,6 @@
 // The runtime shape of `Cluster` (types.ts): field by field, what is accepted. Cross-field rules
 // (replication factor vs ingesters, prod requirements, …) live in rules.ts.
-import { arrayOf, boolean, type Check, integer, number, object, oneOf, string, tagged } from "./schema.ts";
+import { arrayOf, boolean, type Check, integer, number, object, oneOf, record, string, tagged } from "./schema.ts";
 import { ENVIRONMENTS } from "./types.ts";
 
 const dnsLabel = string({
@@ -52,10 +52,10 @@ const samplingPolicy = tagged("type", {
     services: arrayOf(string({ expected: "a service.name" }), { minItems: 1, unique: true }),
     percent,
   }),
-  "drop-routes": object({
+  "drop-paths": object({
     name: samplingName,
-    type: oneOf("drop-routes"),
-    routes: arrayOf(string({ pattern: /^\//, expected: 'an HTTP route starting with "/"' }), {
+    type: oneOf("drop-paths"),
+    paths: arrayOf(string({ pattern: /^\//, expected: 'a URL path starting with "/"' }), {
       minItems: 1,
       unique: true,
     }),
@@ -63,12 +63,17 @@ const samplingPolicy = tagged("type", {
   probabilistic: object({ name: samplingName, type: oneOf("probabilistic"), percent }),
 });
 
+const httpUrl = string({ pattern: /^https?:\/\/[^\s/]+(\/\S*)?$/, expected: "an http(s) URL" });
+const attributeKey = string({
+  pattern: /^[A-Za-z0-9_.-]+$/,
+  expected: "an attribute key (letters, digits, '_', '.', '-')",
+});
+
 const tempo = object({
   mode: oneOf("monolithic", "distributed"),
   ingestMBps: number(0.1, 1000, "MB/s"),
   retentionHours: integer(1, 8760, "hours"),
   replicationFactor: integer(1, 5),
-  zoneAware: boolean(),
   storage: object({
     backend: oneOf("local", "s3"),
     bucket: string({
@@ -87,35 +92,62 @@ const tempo = object({
   metricsGenerator: object({
     enabled: boolean(),
     processors: arrayOf(oneOf("service-graphs", "span-metrics", "local-blocks"), { unique: true }),
-    remoteWriteUrl: string({ pattern: /^https?:\/\/[^\s/]+(\/\S*)?$/, expected: "an http(s) URL" }),
+    walSizeLimit: string({ pattern: /^[1-9][0-9]*(Mi|Gi)$/, expected: 'a size in Mi or Gi such as "2Gi"' }),
+    ...workload(20),
   }),
-  monolithic: object({ ...workload(1), volumeSize }),
+  monolithic: object({ resources, volumeSize }),
   distributor: object({ ...workload(100), autoscaling }),
   ingester: object({ ...workload(100), volumeSize }),
   querier: object({ ...workload(100), autoscaling }),
   queryFrontend: object(workload(10)),
   compactor: object(workload(50)),
-  metricsGeneratorWorkload: object({ ...workload(20), volumeSize }),
 });
 
 const collector = object({
   mode: oneOf("single", "two-tier"),
   front: object({ ...workload(100), autoscaling }),
-  gateway: object({ ...workload(100), autoscaling, queueVolumeSize: volumeSize }),
+  gateway: object(workload(50)),
+  queueVolumeSize: volumeSize,
   sampling: object({
     decisionWaitSeconds: integer(1, 300, "seconds"),
     numTraces: integer(1000, 10_000_000),
+    expectedNewTracesPerSec: integer(1, 1_000_000),
     policies: arrayOf(samplingPolicy),
   }),
-  redactedAttributes: arrayOf(
-    string({ pattern: /^[A-Za-z0-9_.-]+$/, expected: "an attribute key (letters, digits, '_', '.', '-')" }),
-    { unique: true },
-  ),
-  tls: object({ enabled: boolean(), secretName: dnsLabel }),
+  redaction: object({
+    deleteAttributes: arrayOf(attributeKey, { unique: true }),
+    hashAttributes: arrayOf(attributeKey, { unique: true }),
+    blockedValuePatterns: arrayOf(string({ expected: "an RE2 regular expression" }), { unique: true }),
+  }),
+  tls: object({
+    enabled: boolean(),
+    secretName: dnsLabel,
+    requireClientCert: boolean(),
+    minVersion: oneOf("1.2", "1.3"),
+  }),
 });
 
 export const clusterSchema: Check = object({
   identity: identitySchema,
+  scheduling: object({
+    zoneSpread: oneOf("required", "preferred"),
+    storageClass: string({
+      pattern: /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)?$/,
+      expected: 'a StorageClass name, or "" for the cluster default',
+      minLength: 0,
+    }),
+  }),
+  monitoring: object({
+    serviceMonitorLabels: record(
+      string({ pattern: /^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, expected: "a label key" }),
+      string({
+        pattern: /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/,
+        expected: "a label value",
+        minLength: 0,
+      }),
+    ),
+    remoteWriteUrl: httpUrl,
+  }),
   tempo,
   collector,
   network: object({ otlpClientNamespaces: arrayOf(dnsLabel, { minItems: 1, unique: true }) }),

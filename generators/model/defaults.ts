@@ -6,27 +6,32 @@ export function resources(requestCpu: string, requestMemory: string, limitCpu: s
   return { requests: { cpu: requestCpu, memory: requestMemory }, limits: { cpu: limitCpu, memory: limitMemory } };
 }
 
-/** Health checks and scrapes are noise in a trace store; they are dropped before any other policy. */
-export const HEALTH_ROUTES = ["/healthz", "/livez", "/readyz", "/metrics"];
+/** Health checks and scrapes are noise in a trace store; a matching trace is dropped whatever else matched. */
+export const HEALTH_PATHS = ["/healthz", "/livez", "/readyz", "/metrics"];
 
-/** Keep every error, every slow trace, and a baseline sample of the rest. */
+/** Keep every error, every slow trace, and a baseline sample of the rest; never health checks. */
 export const DEFAULT_SAMPLING_POLICIES: SamplingPolicy[] = [
-  { name: "drop-health-checks", type: "drop-routes", routes: HEALTH_ROUTES },
+  { name: "drop-health-checks", type: "drop-paths", paths: HEALTH_PATHS },
   { name: "keep-errors", type: "errors" },
   { name: "keep-slow", type: "latency", thresholdMs: 2000 },
   { name: "baseline", type: "probabilistic", percent: 10 },
 ];
 
-/**
- * Attributes that may carry credentials or personal data. The front tier deletes them, so they
- * never reach Tempo or S3.
- */
-export const DEFAULT_REDACTED_ATTRIBUTES = [
+/** Attributes that carry credentials: removed before anything leaves the receiving tier. */
+export const DEFAULT_DELETED_ATTRIBUTES = [
   "http.request.header.authorization",
   "http.request.header.cookie",
   "http.response.header.set-cookie",
-  "user.email",
-  "enduser.id",
+];
+
+/** Personal identifiers: hashed, so traces of one user still group without revealing who. */
+export const DEFAULT_HASHED_ATTRIBUTES = ["enduser.id", "user.email"];
+
+/** Payment card numbers (Visa, Mastercard, Amex) anywhere in an attribute value. */
+export const DEFAULT_BLOCKED_VALUE_PATTERNS = [
+  "\\b4[0-9]{12}(?:[0-9]{3})?\\b",
+  "\\b5[1-5][0-9]{14}\\b",
+  "\\b3[47][0-9]{13}\\b",
 ];
 
 const noAutoscaling = { enabled: false, maxReplicas: 1, targetCPUPercent: 70 };
@@ -38,40 +43,50 @@ const noAutoscaling = { enabled: false, maxReplicas: 1, targetCPUPercent: 70 };
  */
 export function defaultsFor(identity: Identity): Omit<Cluster, "identity"> {
   return {
+    scheduling: { zoneSpread: "preferred", storageClass: "gp3" },
+    monitoring: {
+      serviceMonitorLabels: { release: "kube-prometheus-stack" },
+      remoteWriteUrl: "http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write",
+    },
     tempo: {
       mode: "distributed",
       ingestMBps: 1,
       retentionHours: 336,
       replicationFactor: 1,
-      zoneAware: false,
       storage: { backend: "s3", bucket: `${identity.name}-tempo-traces`, region: identity.region },
       irsaRoleName: `${identity.name}-tempo`,
       tenantLimits: { ingestionRateMB: 15, ingestionBurstMB: 20, maxTraceSizeMB: 5, maxTracesPerUser: 10_000 },
       metricsGenerator: {
         enabled: true,
         processors: ["service-graphs", "span-metrics"],
-        remoteWriteUrl: "http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write",
+        walSizeLimit: "2Gi",
+        replicas: 1,
+        resources: resources("250m", "1Gi", "500m", "1Gi"),
       },
-      monolithic: { replicas: 1, resources: resources("500m", "1Gi", "1", "2Gi"), volumeSize: "10Gi" },
+      monolithic: { resources: resources("500m", "1Gi", "1", "2Gi"), volumeSize: "10Gi" },
       distributor: { replicas: 1, resources: resources("500m", "1Gi", "1", "1Gi"), autoscaling: noAutoscaling },
       ingester: { replicas: 1, resources: resources("1", "2Gi", "2", "2Gi"), volumeSize: "10Gi" },
       querier: { replicas: 1, resources: resources("500m", "1Gi", "1", "2Gi"), autoscaling: noAutoscaling },
       queryFrontend: { replicas: 2, resources: resources("250m", "512Mi", "500m", "1Gi") },
       compactor: { replicas: 1, resources: resources("500m", "2Gi", "1", "2Gi") },
-      metricsGeneratorWorkload: { replicas: 1, resources: resources("250m", "1Gi", "500m", "1Gi"), volumeSize: "10Gi" },
     },
     collector: {
       mode: "two-tier",
       front: { replicas: 2, resources: resources("250m", "512Mi", "500m", "512Mi"), autoscaling: noAutoscaling },
-      gateway: {
-        replicas: 2,
-        resources: resources("500m", "1Gi", "1", "1Gi"),
-        autoscaling: noAutoscaling,
-        queueVolumeSize: "5Gi",
+      gateway: { replicas: 2, resources: resources("500m", "1Gi", "1", "1Gi") },
+      queueVolumeSize: "5Gi",
+      sampling: {
+        decisionWaitSeconds: 10,
+        numTraces: 100_000,
+        expectedNewTracesPerSec: 1000,
+        policies: DEFAULT_SAMPLING_POLICIES,
       },
-      sampling: { decisionWaitSeconds: 30, numTraces: 50_000, policies: DEFAULT_SAMPLING_POLICIES },
-      redactedAttributes: DEFAULT_REDACTED_ATTRIBUTES,
-      tls: { enabled: false, secretName: "otel-collector-tls" },
+      redaction: {
+        deleteAttributes: DEFAULT_DELETED_ATTRIBUTES,
+        hashAttributes: DEFAULT_HASHED_ATTRIBUTES,
+        blockedValuePatterns: DEFAULT_BLOCKED_VALUE_PATTERNS,
+      },
+      tls: { enabled: false, secretName: "otel-collector-tls", requireClientCert: false, minVersion: "1.2" },
     },
     // No default: each cluster names the namespaces allowed to send OTLP (validation requires one).
     network: { otlpClientNamespaces: [] },

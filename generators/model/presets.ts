@@ -1,28 +1,24 @@
 // Per-environment presets, applied over defaults.ts and under each cluster.ts. They encode the
 // platform's contract per environment: dev is a monolithic Tempo on local disk behind a one-tier
 // Collector; staging and prod run distributed Tempo on S3 behind two Collector tiers (tail
-// sampling); prod adds HA (replication factor 3, zone-aware ingesters) and TLS on the receivers.
+// sampling); prod adds HA (replication factor 3, zone spread required) and TLS on the receivers.
 import type { Cluster, DeepPartial, Environment } from "./types.ts";
 
 type Preset = DeepPartial<Omit<Cluster, "identity">>;
 
 export const PRESETS: Record<Environment, Preset> = {
   dev: {
-    tempo: {
-      mode: "monolithic",
-      retentionHours: 72,
-      storage: { backend: "local" },
-      metricsGenerator: { enabled: false },
-    },
+    tempo: { mode: "monolithic", retentionHours: 72, storage: { backend: "local" } },
     // One tier, no tail sampling: dev keeps every span so developers always find their trace.
-    collector: { mode: "single", front: { replicas: 1 }, sampling: { policies: [] } },
+    collector: { mode: "single", front: { replicas: 1 }, queueVolumeSize: "2Gi", sampling: { policies: [] } },
   },
   staging: {
-    tempo: { mode: "distributed", retentionHours: 168, replicationFactor: 3, zoneAware: true },
+    tempo: { mode: "distributed", retentionHours: 168, replicationFactor: 3 },
     collector: { mode: "two-tier" },
   },
   prod: {
-    tempo: { mode: "distributed", retentionHours: 336, replicationFactor: 3, zoneAware: true },
-    collector: { mode: "two-tier", tls: { enabled: true } },
+    scheduling: { zoneSpread: "required" },
+    tempo: { mode: "distributed", retentionHours: 336, replicationFactor: 3 },
+    collector: { mode: "two-tier", tls: { enabled: true, requireClientCert: true, minVersion: "1.3" } },
   },
 };

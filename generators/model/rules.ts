@@ -30,13 +30,12 @@ function workloads(
 ): [string, Workload & { autoscaling?: { enabled: boolean; maxReplicas: number } }][] {
   const { tempo, collector } = cluster;
   return [
-    ["tempo.monolithic", tempo.monolithic],
     ["tempo.distributor", tempo.distributor],
     ["tempo.ingester", tempo.ingester],
     ["tempo.querier", tempo.querier],
     ["tempo.queryFrontend", tempo.queryFrontend],
     ["tempo.compactor", tempo.compactor],
-    ["tempo.metricsGeneratorWorkload", tempo.metricsGeneratorWorkload],
+    ["tempo.metricsGenerator", tempo.metricsGenerator],
     ["collector.front", collector.front],
     ["collector.gateway", collector.gateway],
   ];
@@ -80,13 +79,6 @@ function tempoRules(cluster: Cluster, issues: Issue[]): void {
         got: tempo.replicationFactor,
       });
     }
-    if (tempo.zoneAware) {
-      issues.push({
-        path: "tempo.zoneAware",
-        expected: "false in monolithic mode (a single pod)",
-        got: tempo.zoneAware,
-      });
-    }
     if (tempo.ingestMBps > MONOLITHIC_MAX_INGEST_MBPS) {
       issues.push({
         path: "tempo.ingestMBps",
@@ -110,10 +102,10 @@ function tempoRules(cluster: Cluster, issues: Issue[]): void {
       got: tempo.replicationFactor,
     });
   }
-  if (tempo.zoneAware && tempo.ingester.replicas < 3) {
+  if (cluster.scheduling.zoneSpread === "required" && tempo.ingester.replicas < 3) {
     issues.push({
       path: "tempo.ingester.replicas",
-      expected: "at least 3 with zoneAware (one ingester per availability zone)",
+      expected: 'at least 3 with scheduling.zoneSpread "required" (one ingester per availability zone)',
       got: tempo.ingester.replicas,
     });
   }
@@ -147,7 +139,7 @@ function collectorRules(cluster: Cluster, issues: Issue[]): void {
       got: policies.map((p) => p.name),
     });
   }
-  if (collector.mode === "two-tier" && !policies.some((p) => p.type !== "drop-routes")) {
+  if (collector.mode === "two-tier" && !policies.some((p) => p.type !== "drop-paths")) {
     issues.push({
       path: "collector.sampling.policies",
       expected: "at least one policy that keeps traces (errors, latency, services or probabilistic)",
@@ -177,13 +169,15 @@ function prodRules(cluster: Cluster, issues: Issue[]): void {
   require("tempo.mode", tempo.mode === "distributed", '"distributed"', tempo.mode);
   require("tempo.storage.backend", tempo.storage.backend === "s3", '"s3"', tempo.storage.backend);
   require("tempo.replicationFactor", tempo.replicationFactor === 3, "3", tempo.replicationFactor);
-  require("tempo.zoneAware", tempo.zoneAware, "true", tempo.zoneAware);
+  require("scheduling.zoneSpread", cluster.scheduling.zoneSpread === "required", '"required"', cluster.scheduling
+    .zoneSpread);
   require("collector.mode", collector.mode === "two-tier", '"two-tier"', collector.mode);
   require("collector.tls.enabled", collector.tls.enabled, "true", collector.tls.enabled);
 }
 
 export function crossFieldIssues(cluster: Cluster): Issue[] {
   const issues: Issue[] = [];
+  checkResources(cluster.tempo.monolithic.resources, "tempo.monolithic.resources", issues);
   for (const [path, workload] of workloads(cluster)) {
     checkResources(workload.resources, `${path}.resources`, issues);
     if (workload.autoscaling?.enabled && workload.autoscaling.maxReplicas < workload.replicas) {

@@ -120,6 +120,23 @@ export function object(shape: Record<string, Check>, expected = "an object"): Ch
   };
 }
 
+/** A map with free keys (e.g. labels): every key must pass `key`, every value `item`. */
+export function record(key: Check, item: Check, expected = "a map"): Check {
+  return {
+    expected,
+    check(value, path, issues) {
+      if (!isPlainObject(value)) {
+        issues.push({ path, expected, got: value });
+        return;
+      }
+      for (const name of Object.keys(value).sort()) {
+        key.check(name, join(path, name), issues);
+        item.check(value[name], join(path, name), issues);
+      }
+    },
+  };
+}
+
 /** An object whose shape depends on its `discriminator` field (e.g. a sampling policy's `type`). */
 export function tagged(discriminator: string, variants: Record<string, Check>): Check {
   const names = Object.keys(variants);

@@ -63,6 +63,24 @@ export type TempoMode = "monolithic" | "distributed";
 
 export type MetricsGeneratorProcessor = "service-graphs" | "span-metrics" | "local-blocks";
 
+export interface SchedulingModel {
+  /**
+   * How replicated pods spread over availability zones: `required` keeps a pod pending rather
+   * than stacking a zone (prod: losing a zone must not lose a trace's replicas); `preferred`
+   * spreads when it can. @default "preferred"
+   */
+  zoneSpread: "required" | "preferred";
+  /** StorageClass of every PersistentVolumeClaim (Tempo WAL and blocks, the Collector's queue); "" = the cluster default. @default "gp3" */
+  storageClass: string;
+}
+
+export interface MonitoringModel {
+  /** Labels the cluster's Prometheus `serviceMonitorSelector` matches, put on every ServiceMonitor. */
+  serviceMonitorLabels: Record<string, string>;
+  /** Prometheus remote_write endpoint receiving the metrics-generator's span metrics and service graphs. */
+  remoteWriteUrl: string;
+}
+
 export interface TempoModel {
   /** `monolithic` = one `-target=all` pod on local disk (dev); `distributed` = one workload per component on S3. */
   mode: TempoMode;
@@ -77,17 +95,15 @@ export interface TempoModel {
   retentionHours: number;
   /** Ingester ring replication factor; ≤ ingester replicas; 3 in prod. Monolithic forces 1. */
   replicationFactor: number;
-  /** Spread ingesters across availability zones (zone-aware replication). Required in prod. */
-  zoneAware: boolean;
   storage: {
     /** `local` only in monolithic mode (a PVC); `s3` otherwise. */
     backend: "local" | "s3";
-    /** The S3 bucket Terraform creates for this cluster (`bucket_name` in the tfvars). */
+    /** The S3 bucket Terraform creates for this cluster (`bucket_name` in the tfvars). @default "<cluster name>-tempo-traces" */
     bucket: string;
-    /** Region of the bucket; must equal the cluster's region. */
+    /** Region of the bucket; must equal the cluster's region. @default the cluster's region */
     region: string;
   };
-  /** Name of the IAM role the `tempo` service account assumes through IRSA (`tempo_role_name`). */
+  /** Name of the IAM role the `tempo` service account assumes through IRSA (`tempo_role_name`). @default "<cluster name>-tempo" */
   irsaRoleName: string;
   /** Per-tenant limits (Tempo `overrides.defaults`). */
   tenantLimits: {
@@ -100,58 +116,73 @@ export interface TempoModel {
     /** Live traces per tenant per ingester. @default 10000 */
     maxTracesPerUser: number;
   };
-  metricsGenerator: {
-    /** @default true in staging and prod, false in dev */
+  metricsGenerator: Workload & {
+    /** Service graphs and span metrics for Grafana's service map and APM tables. @default true */
     enabled: boolean;
+    /** @default ["service-graphs", "span-metrics"] */
     processors: MetricsGeneratorProcessor[];
-    /** Prometheus remote_write endpoint receiving span metrics and service graphs. */
-    remoteWriteUrl: string;
+    /** Size limit of the generator's WAL (an emptyDir: metrics can be regenerated). @default "2Gi" */
+    walSizeLimit: string;
   };
-  /** The dev workload (`-target=all`); used only in monolithic mode. */
-  monolithic: StatefulWorkload;
+  /** The dev pod (`-target=all`); used only in monolithic mode. One pod: the local backend cannot be shared. */
+  monolithic: { resources: Resources; volumeSize: string };
   distributor: ScalableWorkload;
   ingester: StatefulWorkload;
   querier: ScalableWorkload;
   queryFrontend: Workload;
   compactor: Workload;
-  metricsGeneratorWorkload: StatefulWorkload;
 }
 
 export type CollectorMode = "single" | "two-tier";
 
-/** One rule of the gateway's tail sampler. A trace is kept when any policy keeps it, unless a `drop-routes` policy matches it. */
+/** One rule of the gateway's tail sampler. A trace is kept when any policy keeps it, unless a `drop-paths` policy matches it. */
 export type SamplingPolicy =
   | { name: string; type: "errors" }
   | { name: string; type: "latency"; thresholdMs: number }
   | { name: string; type: "services"; services: string[]; percent: number }
-  | { name: string; type: "drop-routes"; routes: string[] }
+  | { name: string; type: "drop-paths"; paths: string[] }
   | { name: string; type: "probabilistic"; percent: number };
 
 export interface CollectorModel {
   /** `single` = one tier exporting straight to Tempo (dev); `two-tier` = front → load_balancing → gateway with tail sampling. */
   mode: CollectorMode;
-  /** The tier services send OTLP to. */
+  /** The tier services send OTLP to (in single mode also the one exporting to Tempo). */
   front: ScalableWorkload;
-  /** The tail-sampling tier; used only in two-tier mode. */
-  gateway: ScalableWorkload & {
-    /** Size of the volume holding the persistent sending queue to Tempo. */
-    queueVolumeSize: string;
-  };
+  /**
+   * The tail-sampling tier; used only in two-tier mode. No autoscaling on purpose: every change of
+   * the pod set re-maps trace ids and splits in-flight traces between two sampling decisions.
+   */
+  gateway: Workload;
+  /** Per-pod volume of the exporting tier (gateway, or front in single mode) holding the persistent sending queue. */
+  queueVolumeSize: string;
   sampling: {
-    /** Seconds the gateway waits for a trace's spans before deciding. @default 30 */
+    /** Seconds the gateway waits after a trace's first span before deciding. @default 10 */
     decisionWaitSeconds: number;
-    /** Traces held in memory while waiting. @default 50000 */
+    /** Traces held in memory per gateway pod while waiting. @default 100000 */
     numTraces: number;
+    /** Expected new traces per second (sizes the sampler's maps up front). @default 1000 */
+    expectedNewTracesPerSec: number;
     /** Empty in single mode (no tail sampling there). */
     policies: SamplingPolicy[];
   };
-  /** Span attribute keys removed by the front tier before anything leaves the cluster. */
-  redactedAttributes: string[];
+  /** What the receiving tier strips from spans before anything leaves it. */
+  redaction: {
+    /** Span attribute keys removed outright. */
+    deleteAttributes: string[];
+    /** Span attribute keys whose values are replaced by their SHA-256 (joinable, not readable). */
+    hashAttributes: string[];
+    /** RE2 patterns; any attribute value matching one is masked. */
+    blockedValuePatterns: string[];
+  };
   tls: {
     /** TLS on the OTLP receivers; required in prod. */
     enabled: boolean;
     /** The kubernetes.io/tls Secret in the collector namespace holding the serving certificate. */
     secretName: string;
+    /** Require client certificates signed by the Secret's ca.crt (mTLS). @default false */
+    requireClientCert: boolean;
+    /** Oldest TLS version accepted. @default "1.2" */
+    minVersion: "1.2" | "1.3";
   };
 }
 
@@ -171,6 +202,8 @@ export interface ArgoCDModel {
 
 export interface Cluster {
   identity: Identity;
+  scheduling: SchedulingModel;
+  monitoring: MonitoringModel;
   tempo: TempoModel;
   collector: CollectorModel;
   network: NetworkModel;

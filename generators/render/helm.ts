@@ -1,0 +1,44 @@
+// Runs the pinned helm (`.tools/bin/helm`, via PATH from tools/node.sh) to render one chart.
+// Values go through a file in a private temporary folder; the output is helm's YAML stream.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { $ } from "zx";
+
+export interface HelmTemplateRequest {
+  release: string;
+  /** The chart folder, e.g. `<root>/apps/tempo`. */
+  chartDir: string;
+  namespace: string;
+  kubeVersion: string;
+  values: unknown;
+}
+
+export class HelmError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "HelmError";
+  }
+}
+
+/** The command as shown in headers and errors (the values file is a temporary detail). */
+export function helmCommandLine(request: HelmTemplateRequest, chartPath: string): string {
+  return `helm template ${request.release} ${chartPath} --namespace ${request.namespace} --kube-version ${request.kubeVersion}`;
+}
+
+export async function helmTemplate(request: HelmTemplateRequest): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "generate-values-"));
+  try {
+    const valuesFile = join(dir, "values.json");
+    // JSON is YAML: no second serializer to disagree with helm about quoting.
+    await writeFile(valuesFile, `${JSON.stringify(request.values, null, 2)}\n`);
+    const result = await $({
+      quiet: true,
+      nothrow: true,
+    })`helm template ${request.release} ${request.chartDir} --namespace ${request.namespace} --kube-version ${request.kubeVersion} -f ${valuesFile}`;
+    if (result.exitCode !== 0) throw new HelmError(result.stderr.trim() || `helm exited ${result.exitCode}`);
+    return result.stdout;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,101 @@
+// The cluster model → values for apps/otel-collector (its values.yaml documents every key; its
+// values.schema.json, enforced by helm, must accept this). Only what the model decides is passed;
+// the chart's defaults hold the rest (receiver limits, memory limiter, batching, ports).
+import type { Cluster, CollectorModel, Resources, SamplingPolicy } from "../model/types.ts";
+import { IMAGES, NAMESPACES, TEMPO_OTLP_ENDPOINTS } from "../platform.ts";
+
+/** Where the Collector finds a health-check or scrape path on a span (OpenTelemetry HTTP semantic conventions). */
+export const URL_PATH_ATTRIBUTE = "url.path";
+export const SERVICE_NAME_ATTRIBUTE = "service.name";
+
+function resources(r: Resources): Resources {
+  return { requests: { ...r.requests }, limits: { ...r.limits } };
+}
+
+/** The model's intent-level policies → the chart's policy list (same order). */
+export function chartPolicy(policy: SamplingPolicy): Record<string, unknown> {
+  switch (policy.type) {
+    case "errors":
+      return { name: policy.name, type: "status_code", statusCodes: ["ERROR"] };
+    case "latency":
+      return { name: policy.name, type: "latency", thresholdMs: policy.thresholdMs };
+    case "probabilistic":
+      return { name: policy.name, type: "probabilistic", samplingPercentage: policy.percent };
+    case "services":
+      return {
+        name: policy.name,
+        type: "string_attribute",
+        key: SERVICE_NAME_ATTRIBUTE,
+        values: [...policy.services],
+        samplingPercentage: policy.percent,
+      };
+    case "drop-paths":
+      return { name: policy.name, type: "drop", key: URL_PATH_ATTRIBUTE, values: [...policy.paths] };
+  }
+}
+
+function receivingTier(collector: CollectorModel, storageClass: string, exporting: boolean) {
+  const { front } = collector;
+  return {
+    replicas: front.replicas,
+    resources: resources(front.resources),
+    autoscaling: {
+      enabled: front.autoscaling.enabled,
+      minReplicas: front.replicas,
+      maxReplicas: Math.max(front.autoscaling.maxReplicas, front.replicas),
+      targetCPUUtilizationPercentage: front.autoscaling.targetCPUPercent,
+    },
+    // In single mode the receiving tier also exports to Tempo, so it holds the persistent queue.
+    ...(exporting ? { persistence: { size: collector.queueVolumeSize, storageClassName: storageClass } } : {}),
+  };
+}
+
+export function collectorValues(cluster: Cluster): Record<string, unknown> {
+  const { identity, collector, scheduling, monitoring, network, tempo } = cluster;
+  const twoTier = collector.mode === "two-tier";
+  const zone = scheduling.zoneSpread === "required" ? "DoNotSchedule" : "ScheduleAnyway";
+  return {
+    mode: collector.mode,
+    cluster: { name: identity.name, environment: identity.environment },
+    image: { repository: IMAGES.collector.repository, tag: IMAGES.collector.tag },
+    tempo: { endpoint: TEMPO_OTLP_ENDPOINTS[tempo.mode] },
+    tls: {
+      enabled: collector.tls.enabled,
+      secretName: collector.tls.enabled ? collector.tls.secretName : "",
+      requireClientCert: collector.tls.requireClientCert,
+      minVersion: collector.tls.minVersion,
+    },
+    redaction: {
+      deleteAttributes: [...collector.redaction.deleteAttributes],
+      hashAttributes: [...collector.redaction.hashAttributes],
+      blockedValues: [...collector.redaction.blockedValuePatterns],
+    },
+    ...(twoTier
+      ? {
+          sampling: {
+            decisionWait: `${collector.sampling.decisionWaitSeconds}s`,
+            numTraces: collector.sampling.numTraces,
+            expectedNewTracesPerSec: collector.sampling.expectedNewTracesPerSec,
+            policies: collector.sampling.policies.map(chartPolicy),
+          },
+        }
+      : {}),
+    tiers: twoTier
+      ? {
+          front: receivingTier(collector, scheduling.storageClass, false),
+          gateway: {
+            replicas: collector.gateway.replicas,
+            resources: resources(collector.gateway.resources),
+            persistence: { size: collector.queueVolumeSize, storageClassName: scheduling.storageClass },
+          },
+        }
+      : { collector: receivingTier(collector, scheduling.storageClass, true) },
+    topologySpread: { zone, node: "ScheduleAnyway" },
+    networkPolicy: {
+      allowedNamespaces: [...network.otlpClientNamespaces],
+      monitoringNamespace: NAMESPACES.monitoring,
+      tempoNamespace: NAMESPACES.tempo,
+    },
+    serviceMonitor: { labels: { ...monitoring.serviceMonitorLabels } },
+  };
+}

@@ -1,0 +1,192 @@
+// Reads the files the gate checks: every YAML document becomes a K8sObject (or a finding when it
+// cannot be one), every folder of `.tf` files becomes a TerraformModule.
+//
+// Duplicate keys are found by walking the YAML AST ourselves (the parser is run with
+// `uniqueKeys: false`) so the finding can name the field path, not only a line number.
+import { readdir, readFile, stat } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from "yaml";
+import type { Finding, K8sObject, TerraformModule } from "./types.ts";
+
+const SKIP_DIRS = new Set(["node_modules", ".git", ".tools", ".cache", ".terraform", "dist"]);
+/** Kustomize's own file is build input for kustomize, not an object applied to the cluster. */
+const NOT_OBJECTS = new Set(["kustomization.yaml", "kustomization.yml"]);
+const ENV_DIRECTIVE = /^#\s*gate:\s*environment=([a-z0-9-]+)\s*$/m;
+
+export interface Loaded {
+  objects: K8sObject[];
+  terraform: TerraformModule[];
+  /** Problems found while reading (YAML syntax, duplicate keys, documents that are not objects). */
+  findings: Finding[];
+  yamlFiles: string[];
+}
+
+async function walk(path: string, found: string[]): Promise<void> {
+  const info = await stat(path);
+  if (info.isFile()) {
+    found.push(path);
+    return;
+  }
+  for (const entry of await readdir(path, { withFileTypes: true })) {
+    if (entry.isDirectory() && SKIP_DIRS.has(entry.name)) continue;
+    await walk(join(path, entry.name), found);
+  }
+}
+
+/** Lists the files under the given paths (files or folders), repository-relative, sorted. */
+export async function listFiles(root: string, targets: readonly string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const target of targets) await walk(join(root, target), found);
+  return [...new Set(found.map((f) => relative(root, f).split(sep).join("/")))].sort();
+}
+
+/** clusters/<env>/… files share one scope and environment; anything else is its own scope. */
+export function scopeOf(file: string, text: string): { scope: string; environment: string | null } {
+  const match = /^clusters\/([^/]+)\//.exec(file);
+  if (match?.[1]) return { scope: `clusters/${match[1]}`, environment: match[1] };
+  return { scope: file, environment: ENV_DIRECTIVE.exec(text)?.[1] ?? null };
+}
+
+function fileFinding(file: string, rule: string, path: string, message: string, line?: number): Finding {
+  return {
+    file,
+    apiVersion: "",
+    kind: "",
+    namespace: "",
+    name: "",
+    path,
+    rule,
+    severity: "error",
+    message,
+    remediation:
+      rule === "yaml-duplicate-key"
+        ? "Keep one occurrence of the key; YAML parsers disagree on which duplicate wins."
+        : "Fix the YAML so it parses to one Kubernetes object per document.",
+    waived: false,
+    ...(line !== undefined ? { line } : {}),
+  };
+}
+
+function childPath(parent: string, key: string | number): string {
+  if (typeof key === "number") return `${parent}[${key}]`;
+  return /^[A-Za-z_$][\w$-]*$/.test(key) ? (parent ? `${parent}.${key}` : key) : `${parent}["${key}"]`;
+}
+
+function duplicateKeys(node: Node | null | undefined, path: string, lines: LineCounter, out: { path: string; line: number }[]): void {
+  if (isMap(node)) {
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const here = childPath(path, key);
+      if (seen.has(key)) {
+        const offset = isScalar(pair.key) ? (pair.key.range?.[0] ?? 0) : 0;
+        out.push({ path: here, line: lines.linePos(offset).line });
+      }
+      seen.add(key);
+      duplicateKeys(pair.value as Node | null, here, lines, out);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      duplicateKeys(item as Node | null, childPath(path, i), lines, out);
+    });
+  }
+}
+
+function str(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
+export function parseYamlFile(file: string, text: string): { objects: K8sObject[]; findings: Finding[] } {
+  const objects: K8sObject[] = [];
+  const findings: Finding[] = [];
+  const lines = new LineCounter();
+  const { scope, environment } = scopeOf(file, text);
+  const docs = parseAllDocuments(text, { uniqueKeys: false, lineCounter: lines, prettyErrors: false });
+  const list = Array.isArray(docs) ? docs : [];
+  if (!Array.isArray(docs)) {
+    findings.push(fileFinding(file, "yaml-syntax", "", "the file is not a YAML stream"));
+  }
+  list.forEach((doc, index) => {
+    const line = lines.linePos(doc.range[0]).line;
+    if (doc.errors.length > 0) {
+      for (const error of doc.errors) {
+        const at = lines.linePos(error.pos[0]).line;
+        findings.push(fileFinding(file, "yaml-syntax", "", `document ${index + 1}: ${error.message.split("\n")[0]}`, at));
+      }
+      return;
+    }
+    const dups: { path: string; line: number }[] = [];
+    duplicateKeys(doc.contents as Node | null, "", lines, dups);
+    const body = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    if (body === null || body === undefined) return; // an empty document (e.g. a trailing ---)
+    if (typeof body !== "object" || Array.isArray(body)) {
+      findings.push(fileFinding(file, "schema-not-an-object", "", `document ${index + 1} is not a mapping`, line));
+      return;
+    }
+    const record = body as Record<string, unknown>;
+    const metadata = (record.metadata ?? {}) as Record<string, unknown>;
+    const object: K8sObject = {
+      file,
+      index,
+      line,
+      apiVersion: str(record.apiVersion),
+      kind: str(record.kind),
+      namespace: str(metadata.namespace),
+      name: str(metadata.name),
+      body: record,
+      environment,
+      scope,
+    };
+    for (const dup of dups) {
+      findings.push({
+        ...fileFinding(file, "yaml-duplicate-key", dup.path, `duplicate key ${dup.path}: the key appears twice in the same mapping`, dup.line),
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        namespace: object.namespace,
+        name: object.name,
+      });
+    }
+    objects.push(object);
+  });
+  return { objects, findings };
+}
+
+export async function loadYaml(root: string, files: readonly string[]): Promise<{ objects: K8sObject[]; findings: Finding[] }> {
+  const objects: K8sObject[] = [];
+  const findings: Finding[] = [];
+  const yamlFiles = files.filter((f) => /\.ya?ml$/.test(f) && !NOT_OBJECTS.has(f.split("/").pop() ?? ""));
+  const texts = await Promise.all(yamlFiles.map((f) => readFile(join(root, f), "utf8")));
+  yamlFiles.forEach((file, i) => {
+    const parsed = parseYamlFile(file, texts[i] as string);
+    objects.push(...parsed.objects);
+    findings.push(...parsed.findings);
+  });
+  return { objects, findings };
+}
+
+export async function loadTerraform(root: string, files: readonly string[]): Promise<{ modules: TerraformModule[]; findings: Finding[] }> {
+  const { parse } = await import("@cdktf/hcl2json");
+  const byDir = new Map<string, string[]>();
+  for (const file of files.filter((f) => f.endsWith(".tf"))) {
+    const dir = dirname(file);
+    byDir.set(dir, [...(byDir.get(dir) ?? []), file]);
+  }
+  const modules: TerraformModule[] = [];
+  const findings: Finding[] = [];
+  for (const [dir, tfFiles] of [...byDir].sort(([a], [b]) => a.localeCompare(b))) {
+    const module: TerraformModule = { dir, files: [] };
+    for (const file of tfFiles) {
+      try {
+        const hcl = (await parse(file, await readFile(join(root, file), "utf8"))) as Record<string, unknown>;
+        module.files.push({ file, hcl });
+      } catch (error) {
+        findings.push({
+          ...fileFinding(file, "hcl-syntax", "", `cannot parse HCL: ${(error as Error).message.split("\n")[0]}`),
+          remediation: "Fix the HCL syntax (terraform fmt shows where).",
+        });
+      }
+    }
+    modules.push(module);
+  }
+  return { modules, findings };
+}

@@ -1,0 +1,237 @@
+// The strict schema pass: each object is validated against the schema of its apiVersion/kind at
+// the cluster's Kubernetes version (built-ins) or against the CRD schema (ServiceMonitor,
+// PrometheusRule, PodMonitor, Probe, Application, AppProject, ApplicationSet).
+//
+// One Ajv instance per Kubernetes version holds the whole definition set (built-ins + CRDs) once;
+// a validator is compiled the first time a kind is seen and cached, so a corpus of thousands of
+// objects compiles each kind exactly once.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { Finding, K8sObject } from "../policies/engine/types.ts";
+
+const GENERATED = join(import.meta.dirname, "generated");
+
+export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35", "1.36"];
+
+interface SchemaSet {
+  source: string;
+  kinds: Record<string, string>;
+  $defs: Record<string, unknown>;
+}
+
+/** Ranges the Kubernetes OpenAPI formats promise; other formats (byte, double…) are not enforced. */
+const FORMATS = {
+  int32: { type: "number" as const, validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 },
+  int64: { type: "number" as const, validate: (n: number) => Number.isSafeInteger(n) },
+  "date-time": { type: "string" as const, validate: (s: string) => !Number.isNaN(Date.parse(s)) },
+};
+const IGNORED_FORMATS = ["byte", "double", "float", "password", "uri", "duration", "quantity"];
+
+export class SchemaRegistry {
+  readonly version: string;
+  readonly sources: string[];
+  private readonly ajv: Ajv;
+  private readonly kinds: Record<string, string>;
+  private readonly defs: Record<string, unknown>;
+  private readonly cache = new Map<string, ValidateFunction | null>();
+
+  constructor(version: string) {
+    if (!SUPPORTED_KUBERNETES_VERSIONS.includes(version)) {
+      throw new Error(
+        `no schemas for Kubernetes ${version}: supported ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")} (schemas/build.ts)`,
+      );
+    }
+    this.version = version;
+    const builtins = JSON.parse(readFileSync(join(GENERATED, `kubernetes-v${version}.json`), "utf8")) as SchemaSet;
+    const crds = JSON.parse(readFileSync(join(GENERATED, "crds.json"), "utf8")) as SchemaSet;
+    this.sources = [builtins.source, crds.source];
+    this.kinds = { ...builtins.kinds, ...crds.kinds };
+    this.defs = { ...builtins.$defs, ...crds.$defs };
+    this.ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false, formats: FORMATS });
+    for (const format of IGNORED_FORMATS) this.ajv.addFormat(format, true);
+    this.ajv.addSchema({ $id: "k8s", $defs: this.defs });
+  }
+
+  /** Whether a schema exists for this apiVersion/kind. */
+  has(apiVersion: string, kind: string): boolean {
+    return `${apiVersion}/${kind}` in this.kinds;
+  }
+
+  /** The (cached) compiled validator, or null when there is no schema for this kind. */
+  validator(apiVersion: string, kind: string): ValidateFunction | null {
+    const key = `${apiVersion}/${kind}`;
+    let fn = this.cache.get(key);
+    if (fn === undefined) {
+      const name = this.kinds[key];
+      fn = name ? this.ajv.compile({ $ref: `k8s#/$defs/${name}` }) : null;
+      this.cache.set(key, fn);
+    }
+    return fn;
+  }
+
+  /** The definition of a kind, for tools (kubeconform's schema folder) that need the raw schema. */
+  definition(apiVersion: string, kind: string): { name: string; defs: Record<string, unknown> } | null {
+    const name = this.kinds[`${apiVersion}/${kind}`];
+    return name ? { name, defs: this.defs } : null;
+  }
+
+  kindList(): string[] {
+    return Object.keys(this.kinds).sort();
+  }
+}
+
+/** JSON pointer (/spec/template/0) → the gate's field path (spec.template[0]). */
+export function pointerToPath(pointer: string): string {
+  let path = "";
+  for (const raw of pointer.split("/").slice(1)) {
+    const part = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (/^\d+$/.test(part)) path += `[${part}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(part)) path += path ? `.${part}` : part;
+    else path += `["${part}"]`;
+  }
+  return path;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  const text = JSON.stringify(value);
+  return `${typeof value} ${text.length > 40 ? `${text.slice(0, 37)}…` : text}`;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] as number;
+      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length] as number;
+}
+
+function closest(word: string, options: string[]): string | undefined {
+  let best: { option: string; d: number } | undefined;
+  for (const option of options) {
+    const d = distance(word.toLowerCase(), option.toLowerCase());
+    if (!best || d < best.d) best = { option, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.option : undefined;
+}
+
+function typesOf(schema: unknown): string {
+  const type = (schema as { type?: unknown })?.type;
+  const list = (Array.isArray(type) ? type : [type]).filter((t) => typeof t === "string" && t !== "null");
+  return list.length > 0 ? list.join(" or ") : "another type";
+}
+
+/** Turns Ajv errors into one readable problem per field; `oneOf` noise is folded into its parent. */
+export function explain(errors: readonly ErrorObject[]): { path: string; message: string; rule: string }[] {
+  const out: { path: string; message: string; rule: string }[] = [];
+  const oneOfPaths = new Set(errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath));
+  const seen = new Set<string>();
+  for (const error of errors) {
+    let path = pointerToPath(error.instancePath);
+    let message: string;
+    let rule = "schema";
+    switch (error.keyword) {
+      case "additionalProperties": {
+        const field = (error.params as { additionalProperty: string }).additionalProperty;
+        const allowed = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {});
+        const guess = closest(field, allowed);
+        path = path ? `${path}.${field}` : field;
+        rule = "schema-unknown-field";
+        message = `unknown field "${field}"${guess ? ` (did you mean "${guess}"?)` : ""}; expected one of: ${allowed.join(", ")}`;
+        break;
+      }
+      case "required": {
+        const field = (error.params as { missingProperty: string }).missingProperty;
+        path = path ? `${path}.${field}` : field;
+        rule = "schema-required";
+        message = `missing required field "${field}"`;
+        break;
+      }
+      case "type":
+        if (oneOfPaths.has(error.instancePath)) continue;
+        rule = "schema-type";
+        message = `expected ${typesOf(error.parentSchema)}, found ${describe(error.data)}`;
+        break;
+      case "oneOf":
+      case "anyOf": {
+        const types = ((error.schema as unknown[]) ?? []).map(typesOf).join(" or ");
+        rule = "schema-type";
+        message = `expected ${types}, found ${describe(error.data)}`;
+        break;
+      }
+      case "enum":
+        rule = "schema-enum";
+        message = `expected one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}, found ${describe(error.data)}`;
+        break;
+      case "format":
+        message = `expected format ${(error.params as { format: string }).format}, found ${describe(error.data)}`;
+        break;
+      default:
+        message = `${error.message ?? error.keyword}, found ${describe(error.data)}`;
+    }
+    const key = `${path}\u0000${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ path, message, rule });
+  }
+  return out;
+}
+
+const REMEDIATION: Record<string, string> = {
+  "schema-unknown-field": "Remove the field or fix its spelling; the API server would silently drop it.",
+  "schema-required": "Add the required field.",
+  "schema-type": "Use the type the API expects (quote numbers meant as strings, unquote integers).",
+  "schema-enum": "Use one of the allowed values.",
+  schema: "Make the field match the Kubernetes/CRD schema.",
+  "schema-unknown-kind": "Use an apiVersion/kind the cluster serves, or add the CRD's schema in schemas/build.ts.",
+};
+
+function finding(object: K8sObject, rule: string, path: string, message: string): Finding {
+  return {
+    file: object.file,
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    namespace: object.namespace,
+    name: object.name,
+    path,
+    rule,
+    severity: "error",
+    message,
+    remediation: REMEDIATION[rule] ?? REMEDIATION.schema ?? "",
+    waived: false,
+    line: object.line,
+  };
+}
+
+/** Validates objects strictly; an object whose kind has no schema is itself an error. */
+export function validateObjects(objects: readonly K8sObject[], registry: SchemaRegistry): Finding[] {
+  const findings: Finding[] = [];
+  for (const object of objects) {
+    if (!object.apiVersion || !object.kind) {
+      const missing = [!object.apiVersion && "apiVersion", !object.kind && "kind"].filter(Boolean).join(" and ");
+      findings.push(finding(object, "schema-required", !object.apiVersion ? "apiVersion" : "kind", `missing ${missing}: not a Kubernetes object`));
+      continue;
+    }
+    const validate = registry.validator(object.apiVersion, object.kind);
+    if (!validate) {
+      findings.push(
+        finding(object, "schema-unknown-kind", "", `no schema for ${object.apiVersion} ${object.kind} at Kubernetes ${registry.version}`),
+      );
+      continue;
+    }
+    if (validate(object.body)) continue;
+    for (const problem of explain(validate.errors ?? [])) {
+      findings.push(finding(object, problem.rule, problem.path, problem.message));
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,167 @@
+// End to end with real processes: the built `otelcol` runs the chart's rendered config, a span goes
+// in over real OTLP/HTTP, and a second `otelcol` (OTLP in, `file` exporter out) stands in for Tempo.
+//
+// What the loopback copy of a rendered config changes, and nothing else:
+//   - every server endpoint ${env:MY_POD_IP}:<port> → 127.0.0.1:<free port>; the Tempo endpoint →
+//     the store; the file_storage directory → a temporary one; (two-tier) the load_balancing DNS
+//     resolver → a static resolver naming the gateway's loopback port, and a 1s decision_wait.
+//   - k8s_attributes runs with `passthrough: true`: there is no API server here, and in passthrough
+//     mode it makes no API calls and only records the sender's address as k8s.pod.ip, which
+//     still proves the processor sits in the pipeline and sees the client connection.
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { freePort, type StoredSpan, startCollector, startStore, stopAll, storedSpans, waitFor } from "./collector-process.ts";
+import { sendSpans } from "./otlp-client.ts";
+import { type CollectorConfig, render } from "./render.ts";
+
+let dir = "";
+test.before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "otelcol-smoke-"));
+});
+test.after(async () => {
+  await stopAll();
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface Loopback {
+  grpc: number;
+  http: number;
+  health: number;
+  metrics: number;
+}
+
+async function loopbackPorts(): Promise<Loopback> {
+  return { grpc: await freePort(), http: await freePort(), health: await freePort(), metrics: await freePort() };
+}
+
+/** The rewrite described at the top of this file. */
+function forLoopback(rendered: CollectorConfig, ports: Loopback, opts: { tempo?: string; queueDir?: string }): CollectorConfig {
+  const config = structuredClone(rendered);
+  const protocols = config.receivers.otlp.protocols;
+  assert.is(protocols.grpc.endpoint, "${env:MY_POD_IP}:4317");
+  protocols.grpc.endpoint = `127.0.0.1:${ports.grpc}`;
+  if (protocols.http) {
+    assert.is(protocols.http.endpoint, "${env:MY_POD_IP}:4318");
+    protocols.http.endpoint = `127.0.0.1:${ports.http}`;
+  }
+  config.extensions.health_check.endpoint = `127.0.0.1:${ports.health}`;
+  const prometheus = config.service.telemetry.metrics.readers[0].pull.exporter.prometheus;
+  Object.assign(prometheus, { host: "127.0.0.1", port: ports.metrics });
+  if (config.processors.k8s_attributes) config.processors.k8s_attributes.passthrough = true;
+  if (opts.tempo) config.exporters["otlp_grpc/tempo"].endpoint = opts.tempo;
+  if (opts.queueDir) {
+    config.extensions["file_storage/queue"].directory = opts.queueDir;
+    config.extensions["file_storage/queue"].compaction.directory = opts.queueDir;
+  }
+  return config;
+}
+
+/** Reads a counter from the Collector's own Prometheus endpoint (raw names, no _total). */
+async function metric(port: number, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.split(" ").pop());
+  }
+  return sum;
+}
+
+const SENSITIVE = {
+  "http.route": "/cart/{id}",
+  "url.path": "/cart/42",
+  "http.request.header.authorization": "Bearer do-not-store",
+  "user.email": "jane@example.com",
+  "payment.card": "4111111111111111",
+};
+
+function spanOf(spans: StoredSpan[], traceId: string): StoredSpan | undefined {
+  return spans.find((s) => s.span.traceId === traceId);
+}
+
+test("single mode (dev): a span sent over OTLP reaches the store enriched and redacted", async () => {
+  const rendered = (await render("dev")).configs.get("collector");
+  if (!rendered) throw new Error("dev renders no collector config");
+  const store = await startStore(dir);
+  const ports = await loopbackPorts();
+  const queueDir = join(dir, "collector-queue");
+  const collector = await startCollector("collector", forLoopback(rendered, ports, { tempo: store.endpoint, queueDir }), dir);
+  try {
+    const [traceId] = await sendSpans(`http://127.0.0.1:${ports.http}`, [{ service: "cart", name: "GET /cart/{id}", attributes: SENSITIVE }]);
+    const stored = await waitFor(`trace ${traceId} in the store`, async () => spanOf(await storedSpans(store.spansFile), traceId as string));
+
+    // Enrichment: the resource processor and k8s_attributes.
+    assert.is(stored.resource["k8s.cluster.name"], "greenlang-dev");
+    assert.is(stored.resource["deployment.environment.name"], "dev");
+    assert.is(stored.resource["k8s.pod.ip"], "127.0.0.1");
+    assert.is(stored.resource["service.name"], "cart");
+    // Redaction: deleted, hashed, masked; ordinary attributes untouched.
+    assert.not.ok("http.request.header.authorization" in stored.attributes, "authorization header must be removed");
+    assert.match(String(stored.attributes["user.email"]), /^[0-9a-f]{64}$/);
+    assert.is.not(stored.attributes["user.email"], SENSITIVE["user.email"]);
+    assert.is(stored.attributes["payment.card"], "****");
+    assert.is(stored.attributes["http.route"], "/cart/{id}");
+
+    // The persistent queue really lives in the file_storage directory.
+    assert.ok((await readdir(queueDir)).length > 0, "file_storage wrote nothing to its directory");
+    assert.ok((await metric(ports.metrics, "otelcol_receiver_accepted_spans")) >= 1);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n--- collector logs ---\n${collector.logs()}\n--- store logs ---\n${store.collector.logs()}`);
+  } finally {
+    await collector.stop();
+    await store.collector.stop();
+  }
+});
+
+test("two-tier (staging): front → load_balancing by trace id → tail-sampling gateway → store", async () => {
+  const r = await render("staging");
+  const [frontRendered, gatewayRendered] = [r.configs.get("front"), r.configs.get("gateway")];
+  if (!frontRendered || !gatewayRendered) throw new Error("staging renders no front/gateway config");
+  const store = await startStore(dir);
+  const [frontPorts, gatewayPorts] = [await loopbackPorts(), await loopbackPorts()];
+
+  const gatewayConfig = forLoopback(gatewayRendered, gatewayPorts, { tempo: store.endpoint, queueDir: join(dir, "gateway-queue") });
+  gatewayConfig.processors.tail_sampling.decision_wait = "1s";
+  const frontConfig = forLoopback(frontRendered, frontPorts, {});
+  const lb = frontConfig.exporters.load_balancing;
+  assert.equal(lb.resolver.dns.port, "4317");
+  lb.resolver = { static: { hostnames: [`127.0.0.1:${gatewayPorts.grpc}`] } };
+
+  const gateway = await startCollector("gateway", gatewayConfig, dir);
+  const front = await startCollector("front", frontConfig, dir);
+  try {
+    // Health-check traces first, even failing ones: the drop policy must win over keep-errors.
+    const dropped = await sendSpans(`http://127.0.0.1:${frontPorts.http}`, [
+      { service: "cart", name: "GET /healthz", attributes: { "url.path": "/healthz" }, error: true },
+      { service: "cart", name: "GET /readyz", attributes: { "url.path": "/readyz" } },
+    ]);
+    const [kept] = await sendSpans(`http://127.0.0.1:${frontPorts.http}`, [
+      { service: "cart", name: "POST /cart", attributes: SENSITIVE, error: true },
+    ]);
+    const stored = await waitFor(`error trace ${kept} in the store`, async () => spanOf(await storedSpans(store.spansFile), kept as string), 30_000);
+
+    assert.is(stored.resource["k8s.cluster.name"], "greenlang-staging");
+    assert.is(stored.resource["deployment.environment.name"], "staging");
+    assert.not.ok("http.request.header.authorization" in stored.attributes);
+    assert.is(stored.attributes["payment.card"], "****");
+    // The health checks were decided before the error trace (sent earlier); give a batch interval more.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const all = await storedSpans(store.spansFile);
+    for (const id of dropped) assert.not.ok(spanOf(all, id), `health-check trace ${id} should have been dropped`);
+    // Both tiers took part: the front exported through the load balancer, the gateway sampled.
+    assert.ok((await metric(frontPorts.metrics, "otelcol_exporter_sent_spans")) >= 3);
+    assert.ok((await metric(gatewayPorts.metrics, "otelcol_receiver_accepted_spans")) >= 3);
+  } catch (error) {
+    throw new Error(
+      `${(error as Error).message}\n--- front ---\n${front.logs()}\n--- gateway ---\n${gateway.logs()}\n--- store ---\n${store.collector.logs()}`,
+    );
+  } finally {
+    await front.stop();
+    await gateway.stop();
+    await store.collector.stop();
+  }
+});
+
+test.run();

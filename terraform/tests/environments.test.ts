@@ -62,7 +62,8 @@ test("the three stacks are the same code; only the state key differs", async () 
         (await readFile(join(environmentDir(env), file), "utf8")).replaceAll(`/${env}.tfstate`, "/<env>.tfstate"),
       ),
     );
-    for (const [index, text] of texts.entries()) assert.fixture(text, texts[0] as string, `${ENVIRONMENTS[index]}/${file}`);
+    for (const [index, text] of texts.entries())
+      assert.fixture(text, texts[0] as string, `${ENVIRONMENTS[index]}/${file}`);
   }
 });
 
@@ -136,7 +137,8 @@ test("contract check fires on a missing, extra or mistyped key, a wrong environm
 
 test("module-call check fires on an undeclared, missing or literal argument", async () => {
   const module = await moduleFromText({
-    "variables.tf": 'variable "bucket_name" {\n  type = string\n}\nvariable "tags" {\n  type = map(string)\n  default = {}\n}\nvariable "retention_hours" {\n  type = number\n}\n',
+    "variables.tf":
+      'variable "bucket_name" {\n  type = string\n}\nvariable "tags" {\n  type = map(string)\n  default = {}\n}\nvariable "retention_hours" {\n  type = number\n}\n',
   });
   const stack = await moduleFromText({
     "tempo.tf": `

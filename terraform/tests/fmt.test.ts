@@ -16,13 +16,20 @@ if (!terraform) {
 } else {
   test("every .tf file under terraform/ is in canonical format", () => {
     const result = runTerraform(terraform, ["fmt", "-check", "-recursive", "-no-color", "."], TERRAFORM_DIR);
-    assert.is(result.status, 0, `terraform fmt would rewrite (run \`terraform fmt -recursive terraform\`):\n${result.output}`);
+    assert.is(
+      result.status,
+      0,
+      `terraform fmt would rewrite (run \`terraform fmt -recursive terraform\`):\n${result.output}`,
+    );
   });
 
   test("fmt -check fires on a misaligned file and names it", async () => {
     const dir = await mkdtemp(join(tmpdir(), "tf-fmt-"));
     try {
-      await writeFile(join(dir, "main.tf"), 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n    force_destroy=false\n}\n');
+      await writeFile(
+        join(dir, "main.tf"),
+        'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n    force_destroy=false\n}\n',
+      );
       const result = runTerraform(terraform, ["fmt", "-check", "-recursive", "-no-color", "."], dir);
       assert.is.not(result.status, 0);
       assert.match(result.output, /main\.tf/);

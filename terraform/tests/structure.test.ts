@@ -60,13 +60,16 @@ variable "half_validated" {
 `,
   });
   // hcl2json orders blocks by name, so compare as sets.
-  assert.equal(variableProblems(bad, ["bucket_name", "aws_account_id"]).sort(), [
-    'variables.tf: variable "untyped" has no type',
-    'variables.tf: variable "undescribed" has no description',
-    'variables.tf: variable "half_validated" has a validation without an error_message',
-    'variables.tf: variable "bucket_name" has no validation block',
-    '(inline): variable "aws_account_id" is expected but not declared',
-  ].sort());
+  assert.equal(
+    variableProblems(bad, ["bucket_name", "aws_account_id"]).sort(),
+    [
+      'variables.tf: variable "untyped" has no type',
+      'variables.tf: variable "undescribed" has no description',
+      'variables.tf: variable "half_validated" has a validation without an error_message',
+      'variables.tf: variable "bucket_name" has no validation block',
+      '(inline): variable "aws_account_id" is expected but not declared',
+    ].sort(),
+  );
 });
 
 test("module and stacks: every output is described", async () => {
@@ -75,8 +78,13 @@ test("module and stacks: every output is described", async () => {
 });
 
 test("output rule fires on an undescribed output", async () => {
-  const bad = await moduleFromText({ "outputs.tf": 'output "x" {\n  value = 1\n}\noutput "y" {\n  description = ""\n  value = 2\n}\n' });
-  assert.equal(outputProblems(bad), ['outputs.tf: output "x" has no description', 'outputs.tf: output "y" has no description']);
+  const bad = await moduleFromText({
+    "outputs.tf": 'output "x" {\n  value = 1\n}\noutput "y" {\n  description = ""\n  value = 2\n}\n',
+  });
+  assert.equal(outputProblems(bad), [
+    'outputs.tf: output "x" has no description',
+    'outputs.tf: output "y" has no description',
+  ]);
 });
 
 test("module and stacks pin Terraform and the AWS provider", async () => {

@@ -94,15 +94,27 @@ if (!terraform) {
     ["bucket with dots", { bucket_name: "greenlang.tempo.traces" }, /dots are refused/],
     ["bucket with capitals", { bucket_name: "Greenlang-Tempo" }, /bucket_name must be 3-63 characters/],
     ["bucket with a reserved suffix", { bucket_name: "greenlang-traces-s3alias" }, /prefix or suffix that S3 reserves/],
-    ["retention under a day", { retention_hours: 12 }, /retention_hours must be a whole number of hours between 24 and 87600/],
+    [
+      "retention under a day",
+      { retention_hours: 12 },
+      /retention_hours must be a whole number of hours between 24 and 87600/,
+    ],
     ["fractional retention", { retention_hours: 36.5 }, /retention_hours must be a whole number/],
     ["wildcard service account", { tempo_service_account: "*" }, /wildcards are not allowed/],
     ["namespace with capitals", { tempo_namespace: "Tempo" }, /tempo_namespace must be a Kubernetes namespace name/],
     ["role name with a slash", { tempo_role_name: "path/tempo" }, /tempo_role_name must be an IAM role name/],
     ["cluster name with a space", { cluster_name: "greenlang staging" }, /cluster_name must be an EKS cluster name/],
     ["reserved tag prefix", { tags: { "aws:owner": "x" } }, /not start with 'aws:'/],
-    ["too many tags", { tags: Object.fromEntries(Array.from({ length: 47 }, (_, i) => [`k${i}`, "v"])) }, /at most 46 entries/],
-    ["tags that are not strings", { tags: { owner: { team: "x" } } }, /Invalid value for input variable|string required/],
+    [
+      "too many tags",
+      { tags: Object.fromEntries(Array.from({ length: 47 }, (_, i) => [`k${i}`, "v"])) },
+      /at most 46 entries/,
+    ],
+    [
+      "tags that are not strings",
+      { tags: { owner: { team: "x" } } },
+      /Invalid value for input variable|string required/,
+    ],
   ];
 
   for (const [what, change, message] of refused) {
@@ -122,7 +134,12 @@ if (!terraform) {
       "self-logging",
     );
     expectAccepted(
-      await planModule({ ...staging, kms_deletion_window_in_days: 7, expiry_margin_days: 1, access_log_bucket: "greenlang-s3-access-logs" }),
+      await planModule({
+        ...staging,
+        kms_deletion_window_in_days: 7,
+        expiry_margin_days: 1,
+        access_log_bucket: "greenlang-s3-access-logs",
+      }),
       "valid knobs",
     );
   });

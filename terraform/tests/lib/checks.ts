@@ -21,7 +21,8 @@ export function variableProblems(module: TerraformModule, mustValidate: readonly
     if (!nonEmptyString(variable.body.description)) problems.push(`${where} has no description`);
     for (const validation of nested(variable.body, "validation")) {
       if (!nonEmptyString(validation.condition)) problems.push(`${where} has a validation without a condition`);
-      if (!nonEmptyString(validation.error_message)) problems.push(`${where} has a validation without an error_message`);
+      if (!nonEmptyString(validation.error_message))
+        problems.push(`${where} has a validation without an error_message`);
     }
   }
   for (const name of mustValidate) {
@@ -52,11 +53,13 @@ export function constraintPins(constraint: unknown): boolean {
 /** Terraform itself and every required provider are pinned, with an explicit source. */
 export function pinningProblems(module: TerraformModule): string[] {
   const problems: string[] = [];
-  if (module.settings.length === 0) return [`${module.dir}: no terraform {} block (required_version, required_providers)`];
+  if (module.settings.length === 0)
+    return [`${module.dir}: no terraform {} block (required_version, required_providers)`];
   const versions = module.settings.map((s) => s.body.required_version).filter((v) => v !== undefined);
   if (versions.length === 0) problems.push(`${module.dir}: terraform { required_version } is not set`);
   for (const version of versions) {
-    if (!constraintPins(version)) problems.push(`${module.dir}: required_version "${String(version)}" has no upper bound`);
+    if (!constraintPins(version))
+      problems.push(`${module.dir}: required_version "${String(version)}" has no upper bound`);
   }
   const providers = module.settings.flatMap((s) =>
     nested(s.body, "required_providers").flatMap((rp) => Object.entries(rp).map(([name, spec]) => ({ s, name, spec }))),
@@ -67,12 +70,12 @@ export function pinningProblems(module: TerraformModule): string[] {
     const entry = (spec ?? {}) as HclBody;
     if (typeof spec === "string" || !nonEmptyString(entry.source)) problems.push(`${where} has no source`);
     if (!constraintPins(typeof spec === "string" ? spec : entry.version))
-      problems.push(`${where} is not pinned (version "${String(typeof spec === "string" ? spec : (entry.version ?? ""))}")`);
+      problems.push(
+        `${where} is not pinned (version "${String(typeof spec === "string" ? spec : (entry.version ?? ""))}")`,
+      );
   }
   const declared = new Set(providers.map((p) => p.name));
-  const used = new Set(
-    [...module.resources, ...module.data].map((b) => (b.labels[0] ?? "").split("_")[0] as string),
-  );
+  const used = new Set([...module.resources, ...module.data].map((b) => (b.labels[0] ?? "").split("_")[0] as string));
   for (const provider of module.providers) used.add(provider.labels[0] as string);
   for (const name of used) {
     // terraform_data and friends come with Terraform itself.
@@ -106,7 +109,9 @@ export function moduleCallProblems(
     if (!declared.has(name)) problems.push(`${where} passes "${name}", which ${module.dir} does not declare`);
     const value = expressionText(call.body[name]);
     if (value !== `var.${name}`)
-      problems.push(`${where} sets "${name}" to ${JSON.stringify(call.body[name])}; expected var.${name}, read from the cluster model`);
+      problems.push(
+        `${where} sets "${name}" to ${JSON.stringify(call.body[name])}; expected var.${name}, read from the cluster model`,
+      );
   }
   for (const name of requiredVariables(module)) {
     if (!passed.includes(name)) problems.push(`${where} does not pass "${name}", which ${module.dir} requires`);
@@ -119,7 +124,8 @@ export function stackVariableProblems(stack: TerraformModule, contractKeys: read
   const declared = stack.variables.map((v) => v.labels[0] as string);
   const problems: string[] = [];
   for (const key of contractKeys) {
-    if (!declared.includes(key)) problems.push(`${stack.dir}: variable "${key}" of the tfvars contract is not declared`);
+    if (!declared.includes(key))
+      problems.push(`${stack.dir}: variable "${key}" of the tfvars contract is not declared`);
   }
   for (const name of declared) {
     if (!contractKeys.includes(name))

@@ -41,19 +41,25 @@ export function tfvarsProblems(file: string, document: unknown, env: string): st
   const values = document as Record<string, unknown>;
   const keys = Object.keys(values);
   const problems: string[] = [];
-  if (keys[0] !== NOTICE_KEY) problems.push(`${file}: the first key must be "${NOTICE_KEY}" (the generated-file notice)`);
+  if (keys[0] !== NOTICE_KEY)
+    problems.push(`${file}: the first key must be "${NOTICE_KEY}" (the generated-file notice)`);
   if (values[NOTICE_KEY] !== expectedNotice(env))
-    problems.push(`${file}: "${NOTICE_KEY}": expected ${JSON.stringify(expectedNotice(env))} (got ${JSON.stringify(values[NOTICE_KEY])})`);
+    problems.push(
+      `${file}: "${NOTICE_KEY}": expected ${JSON.stringify(expectedNotice(env))} (got ${JSON.stringify(values[NOTICE_KEY])})`,
+    );
   for (const [key, kind] of Object.entries(TFVARS_CONTRACT)) {
     if (!(key in values)) problems.push(`${file}: ${key}: missing (expected a ${kind})`);
     else if (kindOf(values[key]) !== kind)
       problems.push(`${file}: ${key}: expected a ${kind} (got ${kindOf(values[key])} ${JSON.stringify(values[key])})`);
   }
   for (const key of keys) {
-    if (key !== NOTICE_KEY && !(key in TFVARS_CONTRACT)) problems.push(`${file}: ${key}: not a key of the tfvars contract`);
+    if (key !== NOTICE_KEY && !(key in TFVARS_CONTRACT))
+      problems.push(`${file}: ${key}: not a key of the tfvars contract`);
   }
   if (values.environment !== undefined && values.environment !== env)
-    problems.push(`${file}: environment: expected "${env}" for this folder (got ${JSON.stringify(values.environment)})`);
+    problems.push(
+      `${file}: environment: expected "${env}" for this folder (got ${JSON.stringify(values.environment)})`,
+    );
   return problems;
 }
 

@@ -15,7 +15,9 @@ export function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -50,7 +52,12 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
  * Starts `otelcol --config=<dir>/<name>.yaml` and waits (bounded) until its health_check answers 200.
  * The config's health_check endpoint must be 127.0.0.1:<port>.
  */
-export async function startCollector(name: string, config: CollectorConfig, dir: string, timeoutMs = 20_000): Promise<RunningCollector> {
+export async function startCollector(
+  name: string,
+  config: CollectorConfig,
+  dir: string,
+  timeoutMs = 20_000,
+): Promise<RunningCollector> {
   const file = join(dir, `${name}.yaml`);
   await writeFile(file, stringify(config));
   const child = spawn(OTELCOL, [`--config=${file}`], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
@@ -109,7 +116,9 @@ export async function waitFor<T>(what: string, find: () => Promise<T | undefined
  * A second Collector as the trace store: OTLP gRPC in, the `file` exporter out (one OTLP/JSON
  * document per line). Its own metrics are off so it binds nothing else.
  */
-export async function startStore(dir: string): Promise<{ endpoint: string; spansFile: string; collector: RunningCollector }> {
+export async function startStore(
+  dir: string,
+): Promise<{ endpoint: string; spansFile: string; collector: RunningCollector }> {
   const [grpc, health] = [await freePort(), await freePort()];
   const spansFile = join(dir, "store-spans.jsonl");
   const collector = await startCollector(
@@ -138,7 +147,9 @@ export interface StoredSpan {
   span: OtlpJson;
 }
 
-function flattenAttributes(list: { key: string; value: Record<string, unknown> }[] | undefined): Record<string, unknown> {
+function flattenAttributes(
+  list: { key: string; value: Record<string, unknown> }[] | undefined,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const { key, value } of list ?? []) out[key] = Object.values(value)[0];
   return out;
@@ -159,7 +170,8 @@ export async function storedSpans(spansFile: string): Promise<StoredSpan[]> {
     for (const rs of doc.resourceSpans ?? []) {
       const resource = flattenAttributes(rs.resource?.attributes);
       for (const ss of rs.scopeSpans ?? []) {
-        for (const span of ss.spans ?? []) spans.push({ resource, attributes: flattenAttributes(span.attributes), span });
+        for (const span of ss.spans ?? [])
+          spans.push({ resource, attributes: flattenAttributes(span.attributes), span });
       }
     }
   }

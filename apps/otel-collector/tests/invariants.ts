@@ -4,6 +4,7 @@
 import type { CollectorConfig, K8sObject, Rendered } from "./render.ts";
 import { NAMESPACE, selects, workloads } from "./render.ts";
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the Collector's ${env:…} syntax, not a JS template.
 const POD_IP = "${env:MY_POD_IP}";
 
 /** Component type of an id: "otlp_grpc/tempo" → "otlp_grpc". */
@@ -43,7 +44,9 @@ function loadBalancer(r: Rendered): CollectorConfig | undefined {
 export function tailSamplingOnlyInGateway(r: Rendered): string[] {
   const problems: string[] = [];
   for (const [tier, config] of r.configs) {
-    const used = tracesPipelines(config).some(([, p]) => (p.processors ?? []).some((id: string) => typeOf(id) === "tail_sampling"));
+    const used = tracesPipelines(config).some(([, p]) =>
+      (p.processors ?? []).some((id: string) => typeOf(id) === "tail_sampling"),
+    );
     if (used && tier !== "gateway") problems.push(`${tier}: runs tail_sampling outside the gateway tier`);
     if (!used && tier === "gateway") problems.push("gateway: does not run tail_sampling");
     if (used && tier === "gateway" && loadBalancer(r)?.routing_key !== "traceID") {
@@ -59,14 +62,17 @@ export function loadBalancesToHeadlessService(r: Rendered): string[] {
   const lb = loadBalancer(r);
   if (!lb) return ["front: has no load_balancing exporter"];
   const problems: string[] = [];
-  if (lb.routing_key !== "traceID") problems.push(`front: load_balancing routing_key is ${lb.routing_key}, not traceID`);
+  if (lb.routing_key !== "traceID")
+    problems.push(`front: load_balancing routing_key is ${lb.routing_key}, not traceID`);
   const dns = lb.resolver?.dns;
   if (!dns) return [...problems, "front: load_balancing does not use the dns resolver"];
   const suffix = `.${NAMESPACE}.svc.cluster.local`;
   const serviceName = String(dns.hostname).endsWith(suffix) ? String(dns.hostname).slice(0, -suffix.length) : undefined;
   const service = r.objects.find((o) => o.kind === "Service" && o.metadata.name === serviceName);
-  if (!service) return [...problems, `front: load_balancing resolves ${dns.hostname}, which is no Service of the chart`];
-  if (service.spec.clusterIP !== "None") problems.push(`Service ${serviceName} is not headless (clusterIP ${service.spec.clusterIP})`);
+  if (!service)
+    return [...problems, `front: load_balancing resolves ${dns.hostname}, which is no Service of the chart`];
+  if (service.spec.clusterIP !== "None")
+    problems.push(`Service ${serviceName} is not headless (clusterIP ${service.spec.clusterIP})`);
   const gateway = workloads(r.objects).find((w) => w.metadata.labels?.["app.kubernetes.io/component"] === "gateway");
   if (!gateway || !selects(service.spec.selector ?? {}, gateway.spec.template.metadata.labels)) {
     problems.push(`Service ${serviceName} does not select the gateway pods`);
@@ -84,12 +90,15 @@ export function serversBindPodIp(r: Rendered): string[] {
     for (const [id, receiver] of Object.entries(config.receivers ?? {}) as [string, CollectorConfig][]) {
       for (const [protocol, settings] of Object.entries(receiver.protocols ?? {}) as [string, CollectorConfig][]) {
         if (!String(settings?.endpoint ?? "").startsWith(`${POD_IP}:`)) {
-          problems.push(`${tier}: receivers.${id}.protocols.${protocol}.endpoint is ${settings?.endpoint ?? "unset (localhost)"}`);
+          problems.push(
+            `${tier}: receivers.${id}.protocols.${protocol}.endpoint is ${settings?.endpoint ?? "unset (localhost)"}`,
+          );
         }
       }
     }
     const health = config.extensions?.health_check?.endpoint;
-    if (!String(health ?? "").startsWith(`${POD_IP}:`)) problems.push(`${tier}: health_check endpoint is ${health ?? "unset"}`);
+    if (!String(health ?? "").startsWith(`${POD_IP}:`))
+      problems.push(`${tier}: health_check endpoint is ${health ?? "unset"}`);
     for (const reader of config.service?.telemetry?.metrics?.readers ?? []) {
       const host = reader?.pull?.exporter?.prometheus?.host;
       if (host !== POD_IP) problems.push(`${tier}: metrics reader host is ${host ?? "unset"}`);
@@ -125,13 +134,17 @@ export function persistentSendingQueue(r: Rendered): string[] {
         problems.push(`${where} has no sending queue`);
         continue;
       }
-      if (!exporter.retry_on_failure || exporter.retry_on_failure.enabled === false) problems.push(`${where} does not retry`);
+      if (!exporter.retry_on_failure || exporter.retry_on_failure.enabled === false)
+        problems.push(`${where} does not retry`);
       const storage = queue.storage as string | undefined;
       if (!storage || typeOf(storage) !== "file_storage") {
-        problems.push(`${where}.sending_queue.storage is ${storage ?? "unset"} (in-memory), not a file_storage extension`);
+        problems.push(
+          `${where}.sending_queue.storage is ${storage ?? "unset"} (in-memory), not a file_storage extension`,
+        );
         continue;
       }
-      if (!(config.service?.extensions ?? []).includes(storage)) problems.push(`${where}: extension ${storage} is not enabled`);
+      if (!(config.service?.extensions ?? []).includes(storage))
+        problems.push(`${where}: extension ${storage} is not enabled`);
       const directory = config.extensions?.[storage]?.directory;
       const workload = workloadOfTier(r, tier);
       if (!workload) {
@@ -141,9 +154,12 @@ export function persistentSendingQueue(r: Rendered): string[] {
       const mounts = workload.spec.template.spec.containers.flatMap((c: K8sObject) => c.volumeMounts ?? []);
       const mount = mounts.find((m: { mountPath: string }) => m.mountPath === directory);
       const claims = (workload.spec.volumeClaimTemplates ?? []).map((c: K8sObject) => c.metadata.name);
-      if (!mount) problems.push(`${where}: queue directory ${directory} is not a volume mount of ${workload.metadata.name}`);
+      if (!mount)
+        problems.push(`${where}: queue directory ${directory} is not a volume mount of ${workload.metadata.name}`);
       else if (!claims.includes(mount.name)) {
-        problems.push(`${where}: queue volume ${mount.name} is not a PersistentVolumeClaim of ${workload.kind}/${workload.metadata.name}`);
+        problems.push(
+          `${where}: queue volume ${mount.name} is not a PersistentVolumeClaim of ${workload.kind}/${workload.metadata.name}`,
+        );
       }
     }
   }

@@ -63,6 +63,7 @@ export async function sendSpans(baseUrl: string, spans: TestSpan[]): Promise<str
     body: JSON.stringify(exportRequest(withIds)),
     signal: AbortSignal.timeout(10_000),
   });
-  if (!response.ok) throw new Error(`OTLP/HTTP export to ${baseUrl} failed: ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`OTLP/HTTP export to ${baseUrl} failed: ${response.status} ${await response.text()}`);
   return withIds.map((s) => s.traceId);
 }

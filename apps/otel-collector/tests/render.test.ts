@@ -5,7 +5,19 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parse } from "yaml";
 import { INVARIANTS, workloadOfTier } from "./invariants.ts";
-import { CHART_DIR, ENVS, type Env, find, type K8sObject, ofKind, type Rendered, ROOT, render, selects, workloads } from "./render.ts";
+import {
+  CHART_DIR,
+  ENVS,
+  type Env,
+  find,
+  type K8sObject,
+  ofKind,
+  type Rendered,
+  ROOT,
+  render,
+  selects,
+  workloads,
+} from "./render.ts";
 
 const renders = new Map<Env, Rendered>();
 async function rendered(env: Env): Promise<Rendered> {
@@ -56,7 +68,10 @@ test("tailSamplingOnlyInGateway fires on tail_sampling in the front tier or with
   const inFront = await broken("staging", (c) => {
     c.configs.get("front")?.service.pipelines.traces.processors.push("tail_sampling");
   });
-  assertFires(INVARIANTS.tailSamplingOnlyInGateway?.(inFront) ?? [], "front: runs tail_sampling outside the gateway tier");
+  assertFires(
+    INVARIANTS.tailSamplingOnlyInGateway?.(inFront) ?? [],
+    "front: runs tail_sampling outside the gateway tier",
+  );
   const byService = await broken("staging", (c) => {
     const front = c.configs.get("front");
     if (front) front.exporters.load_balancing.routing_key = "service";
@@ -130,13 +145,22 @@ test("two-tier mode: front enriches and load-balances, gateway samples and expor
   const r = await rendered("staging");
   const front = r.configs.get("front") ?? {};
   const gateway = r.configs.get("gateway") ?? {};
-  assert.equal(front.service.pipelines.traces.processors, ["memory_limiter", "k8s_attributes", "resource", "attributes/redact", "redaction"]);
+  assert.equal(front.service.pipelines.traces.processors, [
+    "memory_limiter",
+    "k8s_attributes",
+    "resource",
+    "attributes/redact",
+    "redaction",
+  ]);
   assert.equal(front.service.pipelines.traces.exporters, ["load_balancing"]);
   assert.equal(gateway.service.pipelines.traces.processors, ["memory_limiter", "tail_sampling", "batch"]);
   assert.equal(gateway.service.pipelines.traces.exporters, ["otlp_grpc/tempo"]);
   assert.is(gateway.exporters["otlp_grpc/tempo"].endpoint, "tempo-distributor.tempo.svc.cluster.local:4317");
   assert.is(find(r.objects, "Deployment", "otel-collector-front").kind, "Deployment");
-  assert.is(find(r.objects, "StatefulSet", "otel-collector-gateway").spec.serviceName, "otel-collector-gateway-headless");
+  assert.is(
+    find(r.objects, "StatefulSet", "otel-collector-gateway").spec.serviceName,
+    "otel-collector-gateway-headless",
+  );
 });
 
 test("the OTLP Service services send to selects the receiving tier in both modes", async () => {
@@ -147,7 +171,10 @@ test("the OTLP Service services send to selects the receiving tier in both modes
     const r = await rendered(env);
     const svc = find(r.objects, "Service", "otel-collector");
     const workload = workloadOfTier(r, tier);
-    assert.ok(workload && selects(svc.spec.selector, workload.spec.template.metadata.labels), `${env}: Service otel-collector → ${tier}`);
+    assert.ok(
+      workload && selects(svc.spec.selector, workload.spec.template.metadata.labels),
+      `${env}: Service otel-collector → ${tier}`,
+    );
     assert.equal(
       svc.spec.ports.map((p: { port: number }) => p.port),
       [4317, 4318],
@@ -169,7 +196,9 @@ test("resource processor stamps cluster name and environment from values", async
 });
 
 test("redaction values become delete/hash actions and masked value patterns", async () => {
-  const r = await render("dev", { redaction: { deleteAttributes: ["card.cvv"], hashAttributes: [], blockedValues: ["^secret-.*$"] } });
+  const r = await render("dev", {
+    redaction: { deleteAttributes: ["card.cvv"], hashAttributes: [], blockedValues: ["^secret-.*$"] },
+  });
   const config = r.configs.get("collector") ?? {};
   assert.equal(config.processors["attributes/redact"].actions, [{ key: "card.cvv", action: "delete" }]);
   assert.equal(config.processors.redaction.blocked_values, ["^secret-.*$"]);
@@ -247,7 +276,11 @@ test("prod: OTLP receivers use the TLS Secret mounted into the front pods, with 
     spec.volumes.find((v: K8sObject) => v.name === "tls"),
     { name: "tls", secret: { secretName: "otel-collector-tls" } },
   );
-  assert.ok(spec.containers[0].volumeMounts.some((m: { name: string; mountPath: string }) => m.name === "tls" && m.mountPath === "/etc/otelcol/tls"));
+  assert.ok(
+    spec.containers[0].volumeMounts.some(
+      (m: { name: string; mountPath: string }) => m.name === "tls" && m.mountPath === "/etc/otelcol/tls",
+    ),
+  );
   // The gateway only hears from the front tier inside the namespace: no TLS there.
   assert.is(r.configs.get("gateway")?.receivers.otlp.protocols.grpc.tls, undefined);
 });
@@ -256,7 +289,8 @@ test("dev and staging: no TLS on the receivers and no Secret volume", async () =
   for (const env of ["dev", "staging"] as const) {
     const r = await rendered(env);
     for (const config of r.configs.values()) {
-      for (const settings of Object.values(config.receivers.otlp.protocols) as K8sObject[]) assert.is(settings.tls, undefined);
+      for (const settings of Object.values(config.receivers.otlp.protocols) as K8sObject[])
+        assert.is(settings.tls, undefined);
     }
     for (const { spec } of podSpecs(r)) assert.not.ok(spec.volumes.some((v: K8sObject) => v.name === "tls"));
   }
@@ -284,7 +318,13 @@ test("every pod is hardened: non-root, read-only root, no escalation, drop ALL, 
           },
           where,
         );
-        assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.cpu && c.resources.limits.memory, where);
+        assert.ok(
+          c.resources.requests.cpu &&
+            c.resources.requests.memory &&
+            c.resources.limits.cpu &&
+            c.resources.limits.memory,
+          where,
+        );
       }
     }
   }
@@ -326,12 +366,20 @@ test("GOMEMLIMIT is 80% of each container's memory limit", async () => {
 
 test("only the receiving tier mounts a service account token, bound to a read-only ClusterRole", async () => {
   const r = await rendered("staging");
-  assert.is(find(r.objects, "Deployment", "otel-collector-front").spec.template.spec.automountServiceAccountToken, true);
-  assert.is(find(r.objects, "StatefulSet", "otel-collector-gateway").spec.template.spec.automountServiceAccountToken, false);
+  assert.is(
+    find(r.objects, "Deployment", "otel-collector-front").spec.template.spec.automountServiceAccountToken,
+    true,
+  );
+  assert.is(
+    find(r.objects, "StatefulSet", "otel-collector-gateway").spec.template.spec.automountServiceAccountToken,
+    false,
+  );
   const role = find(r.objects, "ClusterRole", "otel-collector-otel-collector-k8s-attributes");
   for (const rule of role.rules) assert.equal(rule.verbs, ["get", "list", "watch"]);
   const binding = find(r.objects, "ClusterRoleBinding", "otel-collector-otel-collector-k8s-attributes");
-  assert.equal(binding.subjects, [{ kind: "ServiceAccount", name: "otel-collector-front", namespace: "otel-collector" }]);
+  assert.equal(binding.subjects, [
+    { kind: "ServiceAccount", name: "otel-collector-front", namespace: "otel-collector" },
+  ]);
 });
 
 // --- scaling and availability --------------------------------------------------------------------
@@ -388,8 +436,13 @@ test("every Service selects the pods of a workload, and every port targets a nam
       assert.ok(backing.length > 0, `${env}: Service ${svc.metadata.name} selects no workload`);
       for (const port of svc.spec.ports) {
         for (const w of backing) {
-          const names = w.spec.template.spec.containers.flatMap((c: K8sObject) => c.ports.map((p: { name: string }) => p.name));
-          assert.ok(names.includes(port.targetPort), `${env}: ${svc.metadata.name} → ${w.metadata.name} has no port ${port.targetPort}`);
+          const names = w.spec.template.spec.containers.flatMap((c: K8sObject) =>
+            c.ports.map((p: { name: string }) => p.name),
+          );
+          assert.ok(
+            names.includes(port.targetPort),
+            `${env}: ${svc.metadata.name} → ${w.metadata.name} has no port ${port.targetPort}`,
+          );
         }
       }
     }
@@ -401,7 +454,12 @@ test("NetworkPolicies: default deny, OTLP only from the allowed namespaces, gate
   const deny = find(r.objects, "NetworkPolicy", "otel-collector-default-deny");
   assert.equal(deny.spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
   const front = find(r.objects, "NetworkPolicy", "otel-collector-front");
-  assert.equal(front.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values, ["checkout", "payments", "catalog", "search"]);
+  assert.equal(front.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values, [
+    "checkout",
+    "payments",
+    "catalog",
+    "search",
+  ]);
   const gateway = find(r.objects, "NetworkPolicy", "otel-collector-gateway");
   assert.equal(gateway.spec.ingress[0].from, [
     {
@@ -417,7 +475,9 @@ test("NetworkPolicies: default deny, OTLP only from the allowed namespaces, gate
   assert.equal(gateway.spec.egress[1].to[0].namespaceSelector.matchLabels, { "kubernetes.io/metadata.name": "tempo" });
   const none = await render("dev", { networkPolicy: { allowedNamespaces: [] } });
   assert.ok(
-    find(none.objects, "NetworkPolicy", "otel-collector").spec.ingress.every((rule: K8sObject) => rule.ports[0].port !== 4317),
+    find(none.objects, "NetworkPolicy", "otel-collector").spec.ingress.every(
+      (rule: K8sObject) => rule.ports[0].port !== 4317,
+    ),
     "no allowed namespace → no OTLP ingress rule",
   );
 });
@@ -438,13 +498,17 @@ test("the ServiceMonitor scrapes the metrics Service, which exposes the telemetr
 
 // --- labels, namespace, image, determinism -------------------------------------------------------
 
-const RECOMMENDED = ["name", "instance", "version", "component", "part-of", "managed-by"].map((k) => `app.kubernetes.io/${k}`);
+const RECOMMENDED = ["name", "instance", "version", "component", "part-of", "managed-by"].map(
+  (k) => `app.kubernetes.io/${k}`,
+);
 
 test("every object carries the recommended labels and namespaced ones live in otel-collector", async () => {
   for (const env of ENVS) {
     for (const o of (await rendered(env)).objects) {
-      for (const label of RECOMMENDED) assert.ok(o.metadata.labels?.[label], `${env} ${o.kind}/${o.metadata.name}: ${label}`);
-      if (!o.kind.startsWith("Cluster")) assert.is(o.metadata.namespace, "otel-collector", `${o.kind}/${o.metadata.name}`);
+      for (const label of RECOMMENDED)
+        assert.ok(o.metadata.labels?.[label], `${env} ${o.kind}/${o.metadata.name}: ${label}`);
+      if (!o.kind.startsWith("Cluster"))
+        assert.is(o.metadata.namespace, "otel-collector", `${o.kind}/${o.metadata.name}`);
     }
   }
 });

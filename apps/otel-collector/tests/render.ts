@@ -25,10 +25,15 @@ export function ciValuesFile(env: Env): string {
   return join(CHART_DIR, "ci", `${env}-values.yaml`);
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: rendered Kubernetes objects are free-form YAML.
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; [k: string]: any }; [k: string]: any };
-// biome-ignore lint/suspicious/noExplicitAny: a Collector config is free-form YAML.
-export type CollectorConfig = Record<string, any>;
+// biome-ignore lint/suspicious/noExplicitAny: rendered YAML is free-form; the tests walk it and assert on its shape.
+type Loose = any;
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; [k: string]: Loose };
+  [k: string]: Loose;
+};
+export type CollectorConfig = Record<string, Loose>;
 
 export interface RenderResult {
   ok: boolean;
@@ -37,7 +42,11 @@ export interface RenderResult {
 }
 
 /** Runs a command, never throwing on a non-zero exit: tests assert on both outcomes. */
-export async function runTool(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RenderResult> {
+export async function runTool(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RenderResult> {
   try {
     const { stdout, stderr } = await run(file, args, { cwd: ROOT, env, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
     return { ok: true, stdout, stderr };

@@ -13,9 +13,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { freePort, type StoredSpan, startCollector, startStore, stopAll, storedSpans, waitFor } from "./collector-process.ts";
+import {
+  freePort,
+  type StoredSpan,
+  startCollector,
+  startStore,
+  stopAll,
+  storedSpans,
+  waitFor,
+} from "./collector-process.ts";
 import { sendSpans } from "./otlp-client.ts";
 import { type CollectorConfig, render } from "./render.ts";
+
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the Collector's ${env:…} syntax, not a JS template.
+const POD_IP = "${env:MY_POD_IP}";
 
 let dir = "";
 test.before(async () => {
@@ -38,13 +49,17 @@ async function loopbackPorts(): Promise<Loopback> {
 }
 
 /** The rewrite described at the top of this file. */
-function forLoopback(rendered: CollectorConfig, ports: Loopback, opts: { tempo?: string; queueDir?: string }): CollectorConfig {
+function forLoopback(
+  rendered: CollectorConfig,
+  ports: Loopback,
+  opts: { tempo?: string; queueDir?: string },
+): CollectorConfig {
   const config = structuredClone(rendered);
   const protocols = config.receivers.otlp.protocols;
-  assert.is(protocols.grpc.endpoint, "${env:MY_POD_IP}:4317");
+  assert.is(protocols.grpc.endpoint, `${POD_IP}:4317`);
   protocols.grpc.endpoint = `127.0.0.1:${ports.grpc}`;
   if (protocols.http) {
-    assert.is(protocols.http.endpoint, "${env:MY_POD_IP}:4318");
+    assert.is(protocols.http.endpoint, `${POD_IP}:4318`);
     protocols.http.endpoint = `127.0.0.1:${ports.http}`;
   }
   config.extensions.health_check.endpoint = `127.0.0.1:${ports.health}`;
@@ -87,10 +102,18 @@ test("single mode (dev): a span sent over OTLP reaches the store enriched and re
   const store = await startStore(dir);
   const ports = await loopbackPorts();
   const queueDir = join(dir, "collector-queue");
-  const collector = await startCollector("collector", forLoopback(rendered, ports, { tempo: store.endpoint, queueDir }), dir);
+  const collector = await startCollector(
+    "collector",
+    forLoopback(rendered, ports, { tempo: store.endpoint, queueDir }),
+    dir,
+  );
   try {
-    const [traceId] = await sendSpans(`http://127.0.0.1:${ports.http}`, [{ service: "cart", name: "GET /cart/{id}", attributes: SENSITIVE }]);
-    const stored = await waitFor(`trace ${traceId} in the store`, async () => spanOf(await storedSpans(store.spansFile), traceId as string));
+    const [traceId] = await sendSpans(`http://127.0.0.1:${ports.http}`, [
+      { service: "cart", name: "GET /cart/{id}", attributes: SENSITIVE },
+    ]);
+    const stored = await waitFor(`trace ${traceId} in the store`, async () =>
+      spanOf(await storedSpans(store.spansFile), traceId as string),
+    );
 
     // Enrichment: the resource processor and k8s_attributes.
     assert.is(stored.resource["k8s.cluster.name"], "greenlang-dev");
@@ -108,7 +131,9 @@ test("single mode (dev): a span sent over OTLP reaches the store enriched and re
     assert.ok((await readdir(queueDir)).length > 0, "file_storage wrote nothing to its directory");
     assert.ok((await metric(ports.metrics, "otelcol_receiver_accepted_spans")) >= 1);
   } catch (error) {
-    throw new Error(`${(error as Error).message}\n--- collector logs ---\n${collector.logs()}\n--- store logs ---\n${store.collector.logs()}`);
+    throw new Error(
+      `${(error as Error).message}\n--- collector logs ---\n${collector.logs()}\n--- store logs ---\n${store.collector.logs()}`,
+    );
   } finally {
     await collector.stop();
     await store.collector.stop();
@@ -122,7 +147,10 @@ test("two-tier (staging): front → load_balancing by trace id → tail-sampling
   const store = await startStore(dir);
   const [frontPorts, gatewayPorts] = [await loopbackPorts(), await loopbackPorts()];
 
-  const gatewayConfig = forLoopback(gatewayRendered, gatewayPorts, { tempo: store.endpoint, queueDir: join(dir, "gateway-queue") });
+  const gatewayConfig = forLoopback(gatewayRendered, gatewayPorts, {
+    tempo: store.endpoint,
+    queueDir: join(dir, "gateway-queue"),
+  });
   gatewayConfig.processors.tail_sampling.decision_wait = "1s";
   const frontConfig = forLoopback(frontRendered, frontPorts, {});
   const lb = frontConfig.exporters.load_balancing;
@@ -140,7 +168,11 @@ test("two-tier (staging): front → load_balancing by trace id → tail-sampling
     const [kept] = await sendSpans(`http://127.0.0.1:${frontPorts.http}`, [
       { service: "cart", name: "POST /cart", attributes: SENSITIVE, error: true },
     ]);
-    const stored = await waitFor(`error trace ${kept} in the store`, async () => spanOf(await storedSpans(store.spansFile), kept as string), 30_000);
+    const stored = await waitFor(
+      `error trace ${kept} in the store`,
+      async () => spanOf(await storedSpans(store.spansFile), kept as string),
+      30_000,
+    );
 
     assert.is(stored.resource["k8s.cluster.name"], "greenlang-staging");
     assert.is(stored.resource["deployment.environment.name"], "staging");

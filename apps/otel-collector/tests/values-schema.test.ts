@@ -19,10 +19,17 @@ interface BadCase {
   expect: string[];
 }
 
-const policy = (p: object) => ({ sampling: { policies: [{ name: "keep-errors", type: "status_code", statusCodes: ["ERROR"] }, p] } });
+const policy = (p: object) => ({
+  sampling: { policies: [{ name: "keep-errors", type: "status_code", statusCodes: ["ERROR"] }, p] },
+});
 
 const CASES: BadCase[] = [
-  { what: "unknown key at the root", env: "dev", values: { replicaCount: 3 }, expect: ["at ''", "'replicaCount' not allowed"] },
+  {
+    what: "unknown key at the root",
+    env: "dev",
+    values: { replicaCount: 3 },
+    expect: ["at ''", "'replicaCount' not allowed"],
+  },
   {
     what: "unknown key deep in a tier",
     env: "staging",
@@ -38,7 +45,13 @@ const CASES: BadCase[] = [
   {
     what: "a negative sampling percentage on a string_attribute policy",
     env: "staging",
-    values: policy({ name: "checkout", type: "string_attribute", key: "service.name", values: ["checkout"], samplingPercentage: -5 }),
+    values: policy({
+      name: "checkout",
+      type: "string_attribute",
+      key: "service.name",
+      values: ["checkout"],
+      samplingPercentage: -5,
+    }),
     expect: ["/sampling/policies/1/samplingPercentage", "minimum"],
   },
   {
@@ -90,7 +103,12 @@ const CASES: BadCase[] = [
     values: { tiers: { collector: { resources: { limits: null } } } },
     expect: ["/tiers/collector/resources", "missing property 'limits'"],
   },
-  { what: "the latest image tag", env: "dev", values: { image: { tag: "latest" } }, expect: ["/image/tag", "does not match pattern"] },
+  {
+    what: "the latest image tag",
+    env: "dev",
+    values: { image: { tag: "latest" } },
+    expect: ["/image/tag", "does not match pattern"],
+  },
   {
     what: "autoscaling on the gateway (it must keep a fixed pod set)",
     env: "prod",

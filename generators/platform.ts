@@ -27,5 +27,5 @@ export const TEMPO_OTLP_ENDPOINTS = {
 /** Argo CD runs inside each cluster it manages. */
 export const IN_CLUSTER_SERVER = "https://kubernetes.default.svc";
 
-/** Label value of `app.kubernetes.io/part-of` on everything the generators write themselves. */
-export const PART_OF = "tracing-platform";
+/** Label value of `app.kubernetes.io/part-of` on everything the generators write themselves (the charts use the same). */
+export const PART_OF = "greenlang-tracing";

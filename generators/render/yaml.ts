@@ -1,24 +1,37 @@
 // One canonical YAML form for every file the generators write, so output is byte-for-byte the
 // same on every run and machine whatever order helm or our own code produced the keys in:
-// identifying keys first (apiVersion, kind, metadata, name, namespace), the rest sorted by code
+// identifying keys first (apiVersion, kind, metadata; name, namespace), the rest sorted by code
 // point (never locale); block literals for multi-line strings; no anchors; no line folding.
 import { parseAllDocuments, stringify } from "yaml";
 
-const LEADING_KEYS = ["apiVersion", "kind", "metadata", "name", "namespace"];
+// Which keys lead, by where the map sits: a document, its metadata, or anywhere else (where a
+// `name` first makes lists of containers, ports and env vars easy to scan).
+const LEADING_KEYS = {
+  document: ["apiVersion", "kind", "metadata"],
+  metadata: ["name", "namespace"],
+  nested: ["name"],
+} as const;
+type Place = keyof typeof LEADING_KEYS;
 
-function compareKeys(a: string, b: string): number {
-  const ia = LEADING_KEYS.indexOf(a);
-  const ib = LEADING_KEYS.indexOf(b);
-  if (ia !== -1 || ib !== -1) return (ia === -1 ? LEADING_KEYS.length : ia) - (ib === -1 ? LEADING_KEYS.length : ib);
+function compareKeys(leading: readonly string[], a: string, b: string): number {
+  const ia = leading.indexOf(a);
+  const ib = leading.indexOf(b);
+  if (ia !== -1 || ib !== -1) return (ia === -1 ? leading.length : ia) - (ib === -1 ? leading.length : ib);
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A deep copy whose object keys are in canonical order (arrays keep their order: it is meaningful). */
-export function canonicalize(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonicalize);
+export function canonicalize(value: unknown, place: Place = "document"): unknown {
+  if (Array.isArray(value)) return value.map((item) => canonicalize(item, "nested"));
   if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => compareKeys(a, b));
-    return Object.fromEntries(entries.map(([key, inner]) => [key, canonicalize(inner)]));
+    const leading = LEADING_KEYS[place];
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => compareKeys(leading, a, b));
+    return Object.fromEntries(
+      entries.map(([key, inner]) => [
+        key,
+        canonicalize(inner, place === "document" && key === "metadata" ? "metadata" : "nested"),
+      ]),
+    );
   }
   return value;
 }

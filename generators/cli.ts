@@ -1,0 +1,35 @@
+// `npm run generate -- [--check] [--env <name>] [--allow-remove] [--root <dir>]`
+//
+//   (no flag)       render every cluster from clusters/<env>/cluster.ts and swap the results in
+//   --check         change nothing; exit 1 listing every missing, extra or differing file
+//   --env <name>    only that cluster (dev, staging, prod)
+//   --allow-remove  permit removing a whole app folder, or a cluster whose cluster.ts is gone
+//   --root <dir>    the repository to work on (default: this one; tests use scratch copies)
+//
+// Exit codes: 0 done (or no drift), 1 a model, render or drift problem (nothing written),
+// 2 wrong usage.
+import { resolve } from "node:path";
+import { parseArgv } from "zx";
+import { generate } from "./generate.ts";
+
+const KNOWN = new Set(["_", "check", "env", "allow-remove", "root", "help"]);
+const args = parseArgv(process.argv.slice(2), { boolean: ["check", "allow-remove", "help"], string: ["env", "root"] });
+const unknown = Object.keys(args).filter((key) => !KNOWN.has(key));
+const usage = "usage: npm run generate -- [--check] [--env <name>] [--allow-remove] [--root <dir>]";
+
+if (args.help) {
+  console.log(usage);
+} else if (unknown.length > 0 || args._.length > 0 || args.env === "" || args.root === "") {
+  const what = [...unknown.map((k) => `--${k}`), ...args._.map(String)].join(", ") || "an empty --env or --root";
+  console.error(`generate: unexpected ${what}\n${usage}`);
+  process.exitCode = 2;
+} else {
+  const result = await generate({
+    root: resolve(args.root ?? resolve(import.meta.dirname, "..")),
+    check: Boolean(args.check),
+    environment: args.env,
+    allowRemove: Boolean(args["allow-remove"]),
+    log: (line) => console.log(line),
+  });
+  process.exitCode = result.exitCode;
+}

@@ -1,0 +1,41 @@
+// Finding and loading the cluster models: every clusters/<env>/cluster.ts, imported as a module
+// (Node strips the types), resolved over its preset and validated.
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Cluster } from "./model/types.ts";
+import { ModelError, resolveCluster } from "./model/validate.ts";
+import { modelFile } from "./render/header.ts";
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Folders under clusters/, split by whether they hold a model. Sorted, so runs are ordered alike. */
+export async function discoverClusters(root: string): Promise<{ models: string[]; orphans: string[] }> {
+  const dir = join(root, "clusters");
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const models: string[] = [];
+  const orphans: string[] = [];
+  for (const entry of entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith("."))
+    .sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    ((await exists(join(dir, entry.name, "cluster.ts"))) ? models : orphans).push(entry.name);
+  }
+  return { models, orphans };
+}
+
+export async function loadCluster(root: string, environment: string): Promise<Cluster> {
+  const file = modelFile(environment);
+  let module: { default?: unknown };
+  try {
+    module = await import(pathToFileURL(join(root, file)).href);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new ModelError(file, [{ path: "default export", expected: "a module that loads", got: reason }]);
+  }
+  return resolveCluster(module.default, file, environment);
+}

@@ -1,0 +1,72 @@
+// The generated part of the working tree as a map (path relative to the root → content), and the
+// comparison of two such maps.
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import { clusterDir } from "../render/cluster.ts";
+import { tfvarsPath } from "../render/tfvars.ts";
+
+/** The one hand-edited file under clusters/<env>/. */
+export const MODEL_FILE_NAME = "cluster.ts";
+
+async function walk(dir: string, found: string[] = []): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await walk(path, found);
+    else found.push(path);
+  }
+  return found;
+}
+
+function toPosix(path: string): string {
+  return path.split(sep).join("/");
+}
+
+/** What `generate` owns for one environment as it is on disk now. */
+export async function readGenerated(root: string, environment: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const modelPath = `${clusterDir(environment)}/${MODEL_FILE_NAME}`;
+  for (const absolute of await walk(join(root, clusterDir(environment)))) {
+    const path = toPosix(relative(root, absolute));
+    if (path !== modelPath) files.set(path, await readFile(absolute, "utf8"));
+  }
+  const tfvars = tfvarsPath(environment);
+  const text = await readFile(join(root, tfvars), "utf8").catch(() => undefined);
+  if (text !== undefined) files.set(tfvars, text);
+  return files;
+}
+
+export interface TreeDifference {
+  /** Expected but not on disk. */
+  missing: string[];
+  /** On disk but not expected. */
+  extra: string[];
+  /** On both, different content. */
+  changed: string[];
+  unchanged: number;
+}
+
+export function compareTrees(expected: Map<string, string>, actual: Map<string, string>): TreeDifference {
+  const difference: TreeDifference = { missing: [], extra: [], changed: [], unchanged: 0 };
+  for (const [path, content] of expected) {
+    const current = actual.get(path);
+    if (current === undefined) difference.missing.push(path);
+    else if (current !== content) difference.changed.push(path);
+    else difference.unchanged += 1;
+  }
+  for (const path of actual.keys()) if (!expected.has(path)) difference.extra.push(path);
+  for (const list of [difference.missing, difference.extra, difference.changed]) list.sort();
+  return difference;
+}
+
+/** Top-level folders under clusters/<env>/ that hold files, from a tree map. */
+export function foldersOf(files: Iterable<string>, environment: string): Set<string> {
+  const prefix = `${clusterDir(environment)}/`;
+  const folders = new Set<string>();
+  for (const path of files) {
+    if (!path.startsWith(prefix)) continue;
+    const rest = path.slice(prefix.length);
+    if (rest.includes("/")) folders.add(rest.slice(0, rest.indexOf("/")));
+  }
+  return folders;
+}

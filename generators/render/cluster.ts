@@ -1,0 +1,103 @@
+// Everything `generate` writes for one cluster, in memory: the chart folders, the namespaces
+// folder, the Argo CD folder (each with its kustomization.yaml) and the Terraform inputs. Nothing
+// touches the disk here, so a failure anywhere leaves the committed tree as it was.
+import { CHART_APPS, NAMESPACES_FOLDER } from "../apps.ts";
+import type { Cluster } from "../model/types.ts";
+import { NAMESPACES } from "../platform.ts";
+import { type AppFolder, ARGOCD_FOLDER, argocdObjects } from "./argocd.ts";
+import { yamlHeader } from "./header.ts";
+import { kustomization } from "./kustomization.ts";
+import { WAVES } from "./labels.ts";
+import { namespaceObjects, OWNED_NAMESPACES } from "./namespaces.ts";
+import { apiGroup, isClusterScoped } from "./objects.ts";
+import { objectFiles, RenderError, type RenderedFolder, renderApp } from "./render-app.ts";
+import { tfvarsPath, tfvarsText } from "./tfvars.ts";
+import { toYaml } from "./yaml.ts";
+
+export interface ClusterOutput {
+  environment: string;
+  /** Path relative to the repository root → content. */
+  files: Map<string, string>;
+  /** The app folders written under clusters/<env>/ (for the folder-removal guard). */
+  folders: string[];
+}
+
+export function clusterDir(environment: string): string {
+  return `clusters/${environment}`;
+}
+
+function ownFolder(
+  cluster: Cluster,
+  folder: string,
+  objects: RenderedFolder["objects"],
+  module: string,
+): RenderedFolder {
+  const header = yamlHeader(cluster.identity.environment, module);
+  return {
+    folder,
+    objects,
+    files: objectFiles(objects, header, `${clusterDir(cluster.identity.environment)}/${folder}`),
+  };
+}
+
+export async function renderCluster(root: string, cluster: Cluster): Promise<ClusterOutput> {
+  const environment = cluster.identity.environment;
+  const apps = [];
+  // One chart at a time: helm is the expensive step and the machine's cores are shared.
+  for (const app of CHART_APPS) apps.push(await renderApp(root, cluster, app));
+
+  const allowed = new Set<string>(OWNED_NAMESPACES);
+  const namespaces = new Set<string>();
+  const clusterScoped = new Map<string, { group: string; kind: string }>();
+  clusterScoped.set("/Namespace", { group: "", kind: "Namespace" });
+  for (const rendered of apps) {
+    for (const object of rendered.objects) {
+      const ns = object.metadata.namespace;
+      if (isClusterScoped(object.kind)) {
+        const group = apiGroup(object.apiVersion);
+        clusterScoped.set(`${group}/${object.kind}`, { group, kind: object.kind });
+      } else if (ns && !allowed.has(ns)) {
+        throw new RenderError(
+          environment,
+          rendered.app.chart,
+          `${object.kind} ${object.metadata.name} is in namespace "${ns}"; the platform deploys only into ${[...allowed].join(", ")}`,
+        );
+      } else if (ns) {
+        namespaces.add(ns);
+      }
+    }
+  }
+
+  const folders: AppFolder[] = [
+    { name: NAMESPACES_FOLDER, wave: WAVES.namespaces, autoscaled: [] },
+    ...apps.map((rendered) => ({
+      name: rendered.folder,
+      namespace: rendered.app.namespace,
+      wave: rendered.app.wave,
+      autoscaled: rendered.autoscaled,
+    })),
+  ];
+  const written: RenderedFolder[] = [
+    ownFolder(cluster, NAMESPACES_FOLDER, namespaceObjects(cluster), "generators/render/namespaces.ts"),
+    ...apps,
+    ownFolder(
+      cluster,
+      ARGOCD_FOLDER,
+      argocdObjects(cluster, folders, [...namespaces], [...clusterScoped.values()]),
+      "generators/render/argocd.ts",
+    ),
+  ];
+
+  const files = new Map<string, string>();
+  const kustomizationHeader = yamlHeader(environment, "generators/render/kustomization.ts");
+  for (const folder of written) {
+    const base = `${clusterDir(environment)}/${folder.folder}`;
+    for (const [name, content] of folder.files) files.set(`${base}/${name}`, content);
+    files.set(`${base}/kustomization.yaml`, kustomizationHeader + toYaml(kustomization([...folder.files.keys()])));
+  }
+  files.set(tfvarsPath(environment), tfvarsText(cluster));
+  return { environment, files, folders: written.map((folder) => folder.folder) };
+}
+
+/** Namespaces the Argo CD project may deploy to, for documentation and tests. */
+export const PROJECT_NAMESPACES = [...OWNED_NAMESPACES, NAMESPACES.argocd];

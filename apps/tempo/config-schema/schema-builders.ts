@@ -6,25 +6,25 @@ export type Schema = Record<string, unknown>;
 
 /** A closed object: only the listed keys are allowed, none is required (Tempo fills in defaults). */
 export function obj(properties: Record<string, Schema>, description?: string): Schema {
-	return {
-		type: "object",
-		...(description ? { description } : {}),
-		additionalProperties: false,
-		properties,
-	};
+  return {
+    type: "object",
+    ...(description ? { description } : {}),
+    additionalProperties: false,
+    properties,
+  };
 }
 
 /** A map with free keys (labels, tags, headers) whose values share one schema. */
 export function map(values: Schema, description?: string): Schema {
-	return { type: "object", ...(description ? { description } : {}), additionalProperties: values };
+  return { type: "object", ...(description ? { description } : {}), additionalProperties: values };
 }
 
 export function list(items: Schema, description?: string): Schema {
-	return { type: "array", ...(description ? { description } : {}), items };
+  return { type: "array", ...(description ? { description } : {}), items };
 }
 
 export function oneOf<T extends string>(...values: T[]): Schema {
-	return { type: "string", enum: values };
+  return { type: "string", enum: values };
 }
 
 export const str: Schema = { type: "string" };
@@ -40,6 +40,6 @@ export const strings: Schema = list(str);
  * nanoseconds (0 is common).
  */
 export const dur: Schema = {
-	type: ["string", "integer"],
-	pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^0$",
+  type: ["string", "integer"],
+  pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^0$",
 };

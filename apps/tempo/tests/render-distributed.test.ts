@@ -2,179 +2,202 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { assertHardenedPod, assertLabelled, selectsAWorkload, targetOf } from "./pods.ts";
-import { at, find, helmTemplate, ciValues, type K8sObject, type Mode, ofKind, renderMode, tempoConfig, workloads } from "./render.ts";
+import {
+  at,
+  ciValues,
+  find,
+  helmTemplate,
+  type K8sObject,
+  type Mode,
+  ofKind,
+  renderMode,
+  tempoConfig,
+  workloads,
+} from "./render.ts";
 
 const COMPONENTS = ["distributor", "ingester", "querier", "query-frontend", "compactor", "metrics-generator"];
 const CLUSTERS: Record<"staging" | "prod", { name: string; environment: string; bucket: string; role: string }> = {
-	staging: {
-		name: "greenlang-staging-euw1",
-		environment: "staging",
-		bucket: "greenlang-staging-euw1-tempo-traces",
-		role: "arn:aws:iam::418295730164:role/greenlang-staging-euw1-tempo",
-	},
-	prod: {
-		name: "greenlang-prod-euw1",
-		environment: "prod",
-		bucket: "greenlang-prod-euw1-tempo-traces",
-		role: "arn:aws:iam::902715538461:role/greenlang-prod-euw1-tempo",
-	},
+  staging: {
+    name: "greenlang-staging-euw1",
+    environment: "staging",
+    bucket: "greenlang-staging-euw1-tempo-traces",
+    role: "arn:aws:iam::418295730164:role/greenlang-staging-euw1-tempo",
+  },
+  prod: {
+    name: "greenlang-prod-euw1",
+    environment: "prod",
+    bucket: "greenlang-prod-euw1-tempo-traces",
+    role: "arn:aws:iam::902715538461:role/greenlang-prod-euw1-tempo",
+  },
 };
 
 function component(objects: K8sObject[], name: string): K8sObject {
-	const kind = name === "ingester" ? "StatefulSet" : "Deployment";
-	return find(objects, kind, `tempo-${name}`);
+  const kind = name === "ingester" ? "StatefulSet" : "Deployment";
+  return find(objects, kind, `tempo-${name}`);
 }
 
 for (const mode of ["staging", "prod"] as const) {
-	const t = suite(`${mode}`);
-	const objects = renderMode(mode as Mode);
-	const cluster = CLUSTERS[mode];
+  const t = suite(`${mode}`);
+  const objects = renderMode(mode as Mode);
+  const cluster = CLUSTERS[mode];
 
-	t("renders every component, each with its own -target, and nothing monolithic", () => {
-		for (const name of COMPONENTS) assert.is(targetOf(component(objects, name)), name);
-		assert.is(workloads(objects).length, COMPONENTS.length);
-		assert.not.ok(workloads(objects).some((w) => targetOf(w) === "all"));
-	});
+  t("renders every component, each with its own -target, and nothing monolithic", () => {
+    for (const name of COMPONENTS) assert.is(targetOf(component(objects, name)), name);
+    assert.is(workloads(objects).length, COMPONENTS.length);
+    assert.not.ok(workloads(objects).some((w) => targetOf(w) === "all"));
+  });
 
-	t("the ingester is a StatefulSet with a persistent WAL volume at /var/tempo", () => {
-		const ingester = find(objects, "StatefulSet", "tempo-ingester");
-		assert.is(ingester.spec.volumeClaimTemplates[0].metadata.name, "data");
-		assert.is(ingester.spec.persistentVolumeClaimRetentionPolicy.whenScaled, "Retain");
-		const mount = ingester.spec.template.spec.containers[0].volumeMounts.find((m: { name: string }) => m.name === "data");
-		assert.is(mount.mountPath, "/var/tempo");
-		assert.is(at(tempoConfig(objects), "storage.trace.wal.path"), "/var/tempo/wal");
-	});
+  t("the ingester is a StatefulSet with a persistent WAL volume at /var/tempo", () => {
+    const ingester = find(objects, "StatefulSet", "tempo-ingester");
+    assert.is(ingester.spec.volumeClaimTemplates[0].metadata.name, "data");
+    assert.is(ingester.spec.persistentVolumeClaimRetentionPolicy.whenScaled, "Retain");
+    const mount = ingester.spec.template.spec.containers[0].volumeMounts.find(
+      (m: { name: string }) => m.name === "data",
+    );
+    assert.is(mount.mountPath, "/var/tempo");
+    assert.is(at(tempoConfig(objects), "storage.trace.wal.path"), "/var/tempo/wal");
+  });
 
-	t("storage is S3 through IRSA: bucket, region, endpoint, no static keys", () => {
-		const s3 = at(tempoConfig(objects), "storage.trace.s3") as Record<string, unknown>;
-		assert.is(at(tempoConfig(objects), "storage.trace.backend"), "s3");
-		assert.equal(s3, { bucket: cluster.bucket, region: "eu-west-1", endpoint: "s3.eu-west-1.amazonaws.com" });
-		const sa = find(objects, "ServiceAccount", "tempo");
-		assert.is(sa.metadata.annotations?.["eks.amazonaws.com/role-arn"], cluster.role);
-	});
+  t("storage is S3 through IRSA: bucket, region, endpoint, no static keys", () => {
+    const s3 = at(tempoConfig(objects), "storage.trace.s3") as Record<string, unknown>;
+    assert.is(at(tempoConfig(objects), "storage.trace.backend"), "s3");
+    assert.equal(s3, { bucket: cluster.bucket, region: "eu-west-1", endpoint: "s3.eu-west-1.amazonaws.com" });
+    const sa = find(objects, "ServiceAccount", "tempo");
+    assert.is(sa.metadata.annotations?.["eks.amazonaws.com/role-arn"], cluster.role);
+  });
 
-	t("Service names match the contract and every Service selects a workload", () => {
-		const distributor = find(objects, "Service", "tempo-distributor");
-		const ports = distributor.spec.ports.map((p: { port: number }) => p.port);
-		assert.ok(ports.includes(4317) && ports.includes(4318), "distributor Service lacks OTLP ports");
-		const discovery = find(objects, "Service", "tempo-query-frontend-discovery");
-		assert.is(discovery.spec.clusterIP, "None");
-		const gossip = find(objects, "Service", "tempo-gossip-ring");
-		assert.is(gossip.spec.clusterIP, "None");
-		assert.is(gossip.spec.ports[0].port, 7946);
-		for (const s of ofKind(objects, "Service")) assert.ok(selectsAWorkload(s, workloads(objects)), `${s.metadata.name} selects no workload`);
-		const config = tempoConfig(objects);
-		assert.equal(at(config, "memberlist.join_members"), ["dns+tempo-gossip-ring.tempo.svc.cluster.local:7946"]);
-		assert.is(at(config, "querier.frontend_worker.frontend_address"), "tempo-query-frontend-discovery.tempo.svc.cluster.local:9095");
-	});
+  t("Service names match the contract and every Service selects a workload", () => {
+    const distributor = find(objects, "Service", "tempo-distributor");
+    const ports = distributor.spec.ports.map((p: { port: number }) => p.port);
+    assert.ok(ports.includes(4317) && ports.includes(4318), "distributor Service lacks OTLP ports");
+    const discovery = find(objects, "Service", "tempo-query-frontend-discovery");
+    assert.is(discovery.spec.clusterIP, "None");
+    const gossip = find(objects, "Service", "tempo-gossip-ring");
+    assert.is(gossip.spec.clusterIP, "None");
+    assert.is(gossip.spec.ports[0].port, 7946);
+    for (const s of ofKind(objects, "Service"))
+      assert.ok(selectsAWorkload(s, workloads(objects)), `${s.metadata.name} selects no workload`);
+    const config = tempoConfig(objects);
+    assert.equal(at(config, "memberlist.join_members"), ["dns+tempo-gossip-ring.tempo.svc.cluster.local:7946"]);
+    assert.is(
+      at(config, "querier.frontend_worker.frontend_address"),
+      "tempo-query-frontend-discovery.tempo.svc.cluster.local:9095",
+    );
+  });
 
-	t("the gossip Service reaches exactly the ring members", () => {
-		const gossip = find(objects, "Service", "tempo-gossip-ring");
-		const members = workloads(objects).filter((w) => selectsAWorkload(gossip, [w]));
-		assert.is(members.length, COMPONENTS.length);
-	});
+  t("the gossip Service reaches exactly the ring members", () => {
+    const gossip = find(objects, "Service", "tempo-gossip-ring");
+    const members = workloads(objects).filter((w) => selectsAWorkload(gossip, [w]));
+    assert.is(members.length, COMPONENTS.length);
+  });
 
-	t("every pod is hardened and every object labelled with the cluster", () => {
-		for (const w of workloads(objects)) assertHardenedPod(w);
-		for (const o of objects) assertLabelled(o, cluster);
-	});
+  t("every pod is hardened and every object labelled with the cluster", () => {
+    for (const w of workloads(objects)) assertHardenedPod(w);
+    for (const o of objects) assertLabelled(o, cluster);
+  });
 
-	t("HPAs target existing Deployments, which then carry no replicas", () => {
-		const hpas = ofKind(objects, "HorizontalPodAutoscaler");
-		assert.equal(hpas.map((h) => h.metadata.name).sort(), ["tempo-distributor", "tempo-querier"]);
-		for (const hpa of hpas) {
-			const target = find(objects, hpa.spec.scaleTargetRef.kind, hpa.spec.scaleTargetRef.name);
-			assert.is(target.spec.replicas, undefined, `${target.metadata.name} keeps replicas under an HPA`);
-		}
-		assert.is(component(objects, "query-frontend").spec.replicas, 2);
-	});
+  t("HPAs target existing Deployments, which then carry no replicas", () => {
+    const hpas = ofKind(objects, "HorizontalPodAutoscaler");
+    assert.equal(hpas.map((h) => h.metadata.name).sort(), ["tempo-distributor", "tempo-querier"]);
+    for (const hpa of hpas) {
+      const target = find(objects, hpa.spec.scaleTargetRef.kind, hpa.spec.scaleTargetRef.name);
+      assert.is(target.spec.replicas, undefined, `${target.metadata.name} keeps replicas under an HPA`);
+    }
+    assert.is(component(objects, "query-frontend").spec.replicas, 2);
+  });
 
-	t("every PDB selects an existing workload; the ingester allows one pod down", () => {
-		for (const pdb of ofKind(objects, "PodDisruptionBudget")) {
-			const selector: Record<string, string> = pdb.spec.selector.matchLabels;
-			const matched = workloads(objects).filter((w) =>
-				Object.entries(selector).every(([k, v]) => w.spec.template.metadata.labels[k] === v),
-			);
-			assert.is(matched.length, 1, `${pdb.metadata.name} selects ${matched.length} workloads`);
-		}
-		assert.is(find(objects, "PodDisruptionBudget", "tempo-ingester").spec.maxUnavailable, 1);
-	});
+  t("every PDB selects an existing workload; the ingester allows one pod down", () => {
+    for (const pdb of ofKind(objects, "PodDisruptionBudget")) {
+      const selector: Record<string, string> = pdb.spec.selector.matchLabels;
+      const matched = workloads(objects).filter((w) =>
+        Object.entries(selector).every(([k, v]) => w.spec.template.metadata.labels[k] === v),
+      );
+      assert.is(matched.length, 1, `${pdb.metadata.name} selects ${matched.length} workloads`);
+    }
+    assert.is(find(objects, "PodDisruptionBudget", "tempo-ingester").spec.maxUnavailable, 1);
+  });
 
-	t("ServiceMonitors give job=<namespace>/<component> and the cluster label", () => {
-		for (const name of COMPONENTS) {
-			const monitor = find(objects, "ServiceMonitor", `tempo-${name}`);
-			const relabel = Object.fromEntries(
-				monitor.spec.endpoints[0].relabelings.map((r: { targetLabel: string; replacement: string }) => [r.targetLabel, r.replacement]),
-			);
-			assert.equal(relabel, { job: `tempo/${name}`, cluster: cluster.name });
-			assert.is(monitor.spec.selector.matchLabels["app.kubernetes.io/component"], name);
-		}
-	});
+  t("ServiceMonitors give job=<namespace>/<component> and the cluster label", () => {
+    for (const name of COMPONENTS) {
+      const monitor = find(objects, "ServiceMonitor", `tempo-${name}`);
+      const relabel = Object.fromEntries(
+        monitor.spec.endpoints[0].relabelings.map((r: { targetLabel: string; replacement: string }) => [
+          r.targetLabel,
+          r.replacement,
+        ]),
+      );
+      assert.equal(relabel, { job: `tempo/${name}`, cluster: cluster.name });
+      assert.is(monitor.spec.selector.matchLabels["app.kubernetes.io/component"], name);
+    }
+  });
 
-	t.run();
+  t.run();
 }
 
 const prod = suite("prod (high availability)");
 const objects = renderMode("prod");
 
 prod("replication factor 3 with at least 3 ingesters", () => {
-	assert.is(at(tempoConfig(objects), "ingester.lifecycler.ring.replication_factor"), 3);
-	assert.ok(find(objects, "StatefulSet", "tempo-ingester").spec.replicas >= 3);
+  assert.is(at(tempoConfig(objects), "ingester.lifecycler.ring.replication_factor"), 3);
+  assert.ok(find(objects, "StatefulSet", "tempo-ingester").spec.replicas >= 3);
 });
 
 prod("replicated components spread strictly over zones, then nodes", () => {
-	for (const w of workloads(objects)) {
-		const [zone, node] = w.spec.template.spec.topologySpreadConstraints;
-		assert.is(zone.topologyKey, "topology.kubernetes.io/zone", w.metadata.name);
-		assert.is(zone.whenUnsatisfiable, "DoNotSchedule", w.metadata.name);
-		assert.is(node.topologyKey, "kubernetes.io/hostname", w.metadata.name);
-		assert.equal(zone.labelSelector.matchLabels, {
-			"app.kubernetes.io/name": "tempo",
-			"app.kubernetes.io/instance": "tempo",
-			"app.kubernetes.io/component": w.metadata.labels?.["app.kubernetes.io/component"],
-		});
-	}
+  for (const w of workloads(objects)) {
+    const [zone, node] = w.spec.template.spec.topologySpreadConstraints;
+    assert.is(zone.topologyKey, "topology.kubernetes.io/zone", w.metadata.name);
+    assert.is(zone.whenUnsatisfiable, "DoNotSchedule", w.metadata.name);
+    assert.is(node.topologyKey, "kubernetes.io/hostname", w.metadata.name);
+    assert.equal(zone.labelSelector.matchLabels, {
+      "app.kubernetes.io/name": "tempo",
+      "app.kubernetes.io/instance": "tempo",
+      "app.kubernetes.io/component": w.metadata.labels?.["app.kubernetes.io/component"],
+    });
+  }
 });
 
 prod("every replicated workload has a PDB", () => {
-	for (const name of COMPONENTS) find(objects, "PodDisruptionBudget", `tempo-${name}`);
+  for (const name of COMPONENTS) find(objects, "PodDisruptionBudget", `tempo-${name}`);
 });
 
-prod("NetworkPolicies: default deny plus OTLP from the collector, queries from Grafana, scrapes from monitoring", () => {
-	const deny = find(objects, "NetworkPolicy", "tempo-default-deny");
-	assert.equal(deny.spec.podSelector, {});
-	assert.equal(deny.spec.policyTypes, ["Ingress", "Egress"]);
-	assert.is(deny.spec.ingress, undefined);
-	const from = (name: string) => {
-		const policy = find(objects, "NetworkPolicy", name);
-		const rule = policy.spec.ingress[0];
-		return {
-			pods: policy.spec.podSelector.matchLabels["app.kubernetes.io/component"],
-			namespace: rule.from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"],
-			ports: rule.ports.map((p: { port: number }) => p.port),
-		};
-	};
-	assert.equal(from("tempo-otlp-ingress"), { pods: "distributor", namespace: "otel-collector", ports: [4317, 4318] });
-	assert.equal(from("tempo-query-ingress"), { pods: "query-frontend", namespace: "grafana", ports: [3200] });
-	assert.equal(from("tempo-metrics-ingress"), { pods: undefined, namespace: "monitoring", ports: [3200] });
-	const internal = find(objects, "NetworkPolicy", "tempo-internal");
-	assert.equal(
-		internal.spec.ingress[0].ports.map((p: { port: number }) => p.port),
-		[3200, 9095, 7946],
-	);
-	const s3 = find(objects, "NetworkPolicy", "tempo-object-storage-egress");
-	assert.equal(s3.spec.egress[0].ports, [{ protocol: "TCP", port: 443 }]);
-	const dns = find(objects, "NetworkPolicy", "tempo-dns-egress");
-	assert.equal(
-		dns.spec.egress[0].ports.map((p: { protocol: string }) => p.protocol),
-		["UDP", "TCP"],
-	);
-	const remoteWrite = find(objects, "NetworkPolicy", "tempo-remote-write-egress");
-	assert.is(remoteWrite.spec.podSelector.matchLabels["app.kubernetes.io/component"], "metrics-generator");
-});
+prod(
+  "NetworkPolicies: default deny plus OTLP from the collector, queries from Grafana, scrapes from monitoring",
+  () => {
+    const deny = find(objects, "NetworkPolicy", "tempo-default-deny");
+    assert.equal(deny.spec.podSelector, {});
+    assert.equal(deny.spec.policyTypes, ["Ingress", "Egress"]);
+    assert.is(deny.spec.ingress, undefined);
+    const from = (name: string) => {
+      const policy = find(objects, "NetworkPolicy", name);
+      const rule = policy.spec.ingress[0];
+      return {
+        pods: policy.spec.podSelector.matchLabels["app.kubernetes.io/component"],
+        namespace: rule.from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"],
+        ports: rule.ports.map((p: { port: number }) => p.port),
+      };
+    };
+    assert.equal(from("tempo-otlp-ingress"), { pods: "distributor", namespace: "otel-collector", ports: [4317, 4318] });
+    assert.equal(from("tempo-query-ingress"), { pods: "query-frontend", namespace: "grafana", ports: [3200] });
+    assert.equal(from("tempo-metrics-ingress"), { pods: undefined, namespace: "monitoring", ports: [3200] });
+    const internal = find(objects, "NetworkPolicy", "tempo-internal");
+    assert.equal(
+      internal.spec.ingress[0].ports.map((p: { port: number }) => p.port),
+      [3200, 9095, 7946],
+    );
+    const s3 = find(objects, "NetworkPolicy", "tempo-object-storage-egress");
+    assert.equal(s3.spec.egress[0].ports, [{ protocol: "TCP", port: 443 }]);
+    const dns = find(objects, "NetworkPolicy", "tempo-dns-egress");
+    assert.equal(
+      dns.spec.egress[0].ports.map((p: { protocol: string }) => p.protocol),
+      ["UDP", "TCP"],
+    );
+    const remoteWrite = find(objects, "NetworkPolicy", "tempo-remote-write-egress");
+    assert.is(remoteWrite.spec.podSelector.matchLabels["app.kubernetes.io/component"], "metrics-generator");
+  },
+);
 
 prod("ServiceMonitors carry the selector labels Prometheus looks for", () => {
-	for (const m of ofKind(objects, "ServiceMonitor")) assert.is(m.metadata.labels?.release, "kube-prometheus-stack");
+  for (const m of ofKind(objects, "ServiceMonitor")) assert.is(m.metadata.labels?.release, "kube-prometheus-stack");
 });
 
 prod.run();
@@ -182,37 +205,44 @@ prod.run();
 const toggles = suite("toggles");
 
 toggles("with autoscaling off the Deployments keep replicas and no HPA renders", () => {
-	const off = renderMode("staging", ["distributor.autoscaling.enabled=false", "querier.autoscaling.enabled=false"]);
-	assert.is(ofKind(off, "HorizontalPodAutoscaler").length, 0);
-	assert.is(find(off, "Deployment", "tempo-distributor").spec.replicas, 1);
-	assert.is(find(off, "Deployment", "tempo-querier").spec.replicas, 2);
+  const off = renderMode("staging", ["distributor.autoscaling.enabled=false", "querier.autoscaling.enabled=false"]);
+  assert.is(ofKind(off, "HorizontalPodAutoscaler").length, 0);
+  assert.is(find(off, "Deployment", "tempo-distributor").spec.replicas, 1);
+  assert.is(find(off, "Deployment", "tempo-querier").spec.replicas, 2);
 });
 
 toggles("metrics-generator, NetworkPolicies and ServiceMonitors can each be turned off", () => {
-	const off = renderMode("prod", ["metricsGenerator.enabled=false", "networkPolicy.enabled=false", "serviceMonitor.enabled=false"]);
-	assert.is(ofKind(off, "NetworkPolicy").length, 0);
-	assert.is(ofKind(off, "ServiceMonitor").length, 0);
-	assert.not.ok(workloads(off).some((w) => targetOf(w) === "metrics-generator"));
-	assert.is(at(tempoConfig(off), "metrics_generator"), undefined);
-	assert.is(at(tempoConfig(off), "overrides.defaults.metrics_generator"), undefined);
+  const off = renderMode("prod", [
+    "metricsGenerator.enabled=false",
+    "networkPolicy.enabled=false",
+    "serviceMonitor.enabled=false",
+  ]);
+  assert.is(ofKind(off, "NetworkPolicy").length, 0);
+  assert.is(ofKind(off, "ServiceMonitor").length, 0);
+  assert.not.ok(workloads(off).some((w) => targetOf(w) === "metrics-generator"));
+  assert.is(at(tempoConfig(off), "metrics_generator"), undefined);
+  assert.is(at(tempoConfig(off), "overrides.defaults.metrics_generator"), undefined);
 });
 
 toggles("fewer ingesters than the replication factor fails with both values named", () => {
-	const result = helmTemplate([ciValues("prod")], ["ingester.replicas=2"]);
-	assert.is.not(result.status, 0);
-	assert.match(result.stderr, /ingester\.replicas \(2\) must be at least ingester\.replicationFactor \(3\)/);
+  const result = helmTemplate([ciValues("prod")], ["ingester.replicas=2"]);
+  assert.is.not(result.status, 0);
+  assert.match(result.stderr, /ingester\.replicas \(2\) must be at least ingester\.replicationFactor \(3\)/);
 });
 
 toggles("an HPA whose minimum exceeds its maximum fails", () => {
-	const result = helmTemplate([ciValues("prod")], ["querier.autoscaling.minReplicas=30"]);
-	assert.is.not(result.status, 0);
-	assert.match(result.stderr, /querier\.autoscaling\.minReplicas \(30\) must not exceed querier\.autoscaling\.maxReplicas \(20\)/);
+  const result = helmTemplate([ciValues("prod")], ["querier.autoscaling.minReplicas=30"]);
+  assert.is.not(result.status, 0);
+  assert.match(
+    result.stderr,
+    /querier\.autoscaling\.minReplicas \(30\) must not exceed querier\.autoscaling\.maxReplicas \(20\)/,
+  );
 });
 
 toggles("a burst below the rate limit fails", () => {
-	const result = helmTemplate([ciValues("prod")], ["limits.burstSizeBytes=1000"]);
-	assert.is.not(result.status, 0);
-	assert.match(result.stderr, /limits\.burstSizeBytes \(1000\) must be at least limits\.rateLimitBytes/);
+  const result = helmTemplate([ciValues("prod")], ["limits.burstSizeBytes=1000"]);
+  assert.is.not(result.status, 0);
+  assert.match(result.stderr, /limits\.burstSizeBytes \(1000\) must be at least limits\.rateLimitBytes/);
 });
 
 toggles.run();

@@ -426,6 +426,28 @@ test("replicated workloads have a PDB selecting their pods and zone/node topolog
   assert.is(prodGateway.spec.template.spec.topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
 });
 
+test("single mode can autoscale its StatefulSet: HPA targets it and the StatefulSet leaves replicas out", async () => {
+  const r = await render("dev", {
+    tiers: {
+      collector: {
+        autoscaling: {
+          enabled: true,
+          minReplicas: 2,
+          maxReplicas: 4,
+          targetCPUUtilizationPercentage: 70,
+          targetMemoryUtilizationPercentage: 75,
+        },
+      },
+    },
+  });
+  const hpa = find(r.objects, "HorizontalPodAutoscaler", "otel-collector");
+  assert.equal(hpa.spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "StatefulSet", name: "otel-collector" });
+  const sts = find(r.objects, "StatefulSet", "otel-collector");
+  assert.is(sts.spec.replicas, undefined);
+  assert.ok(find(r.objects, "PodDisruptionBudget", "otel-collector"));
+  assert.is(sts.spec.template.spec.topologySpreadConstraints.length, 2);
+});
+
 // --- services, network, monitoring ---------------------------------------------------------------
 
 test("every Service selects the pods of a workload, and every port targets a named container port", async () => {

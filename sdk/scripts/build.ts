@@ -1,0 +1,87 @@
+// Builds the published package: `tsc` twice from the same sources, ESM into dist/esm and CommonJS
+// into dist/cjs (marked as such by its own package.json), both with type declarations. It records
+// a hash of its inputs in dist/.source-hash, so tests that need the built package can rebuild only
+// when the sources changed (`ensureBuilt()`), and `npm test` works on a fresh clone.
+//
+//   node sdk/scripts/build.ts          build (always)
+//   node sdk/scripts/build.ts --check  exit 1 when dist/ is missing or stale
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+
+const SDK = join(import.meta.dirname, "..");
+const DIST = join(SDK, "dist");
+const HASH_FILE = join(DIST, ".source-hash");
+const TSC = join(SDK, "..", "node_modules", "typescript", "bin", "tsc");
+const INPUTS = ["src", "package.json", "tsconfig.build.json", "tsconfig.build.cjs.json", "../tsconfig.base.json"];
+
+function filesUnder(path: string): string[] {
+  try {
+    return readdirSync(path, { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name));
+  } catch {
+    return [path];
+  }
+}
+
+export function sourceHash(): string {
+  const hash = createHash("sha256");
+  const files = INPUTS.flatMap((input) => filesUnder(join(SDK, input))).sort();
+  for (const file of files) {
+    hash.update(relative(SDK, file));
+    hash.update(readFileSync(file));
+  }
+  return hash.digest("hex");
+}
+
+function isFresh(): boolean {
+  try {
+    return readFileSync(HASH_FILE, "utf8").trim() === sourceHash();
+  } catch {
+    return false;
+  }
+}
+
+function tsc(project: string, outDir: string): void {
+  const result = spawnSync(process.execPath, [TSC, "-p", join(SDK, project), "--outDir", outDir], { encoding: "utf8" });
+  if (result.status !== 0) {
+    throw new Error(`sdk build: tsc -p ${project} failed:\n${result.stdout}${result.stderr}`);
+  }
+}
+
+export function build(): void {
+  // Build beside dist/ and swap at the end: a failed build never leaves a half-written package.
+  const staging = join(SDK, ".dist-staging");
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    const hash = sourceHash();
+    tsc("tsconfig.build.json", join(staging, "esm"));
+    tsc("tsconfig.build.cjs.json", join(staging, "cjs"));
+    writeFileSync(join(staging, "cjs", "package.json"), '{ "type": "commonjs" }\n');
+    writeFileSync(join(staging, ".source-hash"), `${hash}\n`);
+    rmSync(DIST, { recursive: true, force: true });
+    renameSync(staging, DIST);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Builds unless dist/ already matches the sources. */
+export function ensureBuilt(): void {
+  if (!isFresh()) build();
+}
+
+if (import.meta.main) {
+  if (process.argv.includes("--check")) {
+    if (!isFresh()) {
+      console.error("sdk/dist is missing or older than sdk/src: run npm run build -w sdk");
+      process.exitCode = 1;
+    }
+  } else {
+    build();
+    console.log(`built ${relative(process.cwd(), DIST)} (esm + cjs + types)`);
+  }
+}

@@ -1,0 +1,67 @@
+// Adds what every span of the company must carry and removes what no span may carry. At start:
+// the tenant and user of the request, taken from W3C baggage (set once at the edge, then
+// propagated to every service), and the cluster and service version. At the end, just before the
+// span becomes read-only: PII and secret redaction of attribute values, event attributes and the
+// status message, so values set at any point of the span's life are covered.
+import { type Context, propagation } from "@opentelemetry/api";
+import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace";
+import type { Redactor } from "./redaction.ts";
+import { redactString } from "./redaction.ts";
+
+export interface EnrichmentSettings {
+  tenantBaggageKey: string;
+  userBaggageKey: string;
+  cluster: string | undefined;
+  serviceVersion: string | undefined;
+  /** Undefined turns redaction off. */
+  redactor: Redactor | undefined;
+}
+
+export const ATTR_TENANT = "tenant.id";
+export const ATTR_USER = "enduser.id";
+export const ATTR_CLUSTER = "k8s.cluster.name";
+export const ATTR_SERVICE_VERSION = "service.version";
+
+export class EnrichmentSpanProcessor implements SpanProcessor {
+  readonly #settings: EnrichmentSettings;
+
+  constructor(settings: EnrichmentSettings) {
+    this.#settings = settings;
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    const s = this.#settings;
+    if (s.cluster !== undefined) span.setAttribute(ATTR_CLUSTER, s.cluster);
+    if (s.serviceVersion !== undefined) span.setAttribute(ATTR_SERVICE_VERSION, s.serviceVersion);
+    const baggage = propagation.getBaggage(parentContext);
+    if (baggage === undefined) return;
+    const tenant = baggage.getEntry(s.tenantBaggageKey);
+    if (tenant !== undefined) span.setAttribute(ATTR_TENANT, tenant.value);
+    const user = baggage.getEntry(s.userBaggageKey);
+    if (user !== undefined) span.setAttribute(ATTR_USER, user.value);
+  }
+
+  onEnding(span: Span): void {
+    const redactor = this.#settings.redactor;
+    if (redactor === undefined) return;
+    // The SDK span's attribute maps are plain objects owned by the span; replacing values in place
+    // keeps attribute counts and limits exactly as the SDK applied them.
+    redactor.redactAttributes(span.attributes);
+    for (const event of span.events) if (event.attributes) redactor.redactAttributes(event.attributes);
+    const message = span.status.message;
+    if (message !== undefined) {
+      const redacted = redactString(message);
+      if (redacted !== message) span.setStatus({ ...span.status, message: redacted });
+    }
+  }
+
+  onEnd(_span: ReadableSpan): void {}
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}

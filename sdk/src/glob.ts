@@ -1,0 +1,18 @@
+// Glob matching for paths, span names and attribute keys: `*` matches any run of characters, all
+// else is literal. Compiled once into a RegExp so matching on the hot path is one regex test.
+
+export function globToRegExp(glob: string): RegExp {
+  const escaped = glob
+    .split("*")
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+    .join(".*");
+  return new RegExp(`^${escaped}$`);
+}
+
+/** Compiles a list of globs into one matcher; an empty list matches nothing. */
+export function compileGlobs(globs: readonly string[]): (value: string) => boolean {
+  if (globs.length === 0) return () => false;
+  const exact = new Set(globs.filter((g) => !g.includes("*")));
+  const patterns = globs.filter((g) => g.includes("*")).map(globToRegExp);
+  return (value) => exact.has(value) || patterns.some((p) => p.test(value));
+}

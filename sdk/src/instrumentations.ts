@@ -1,0 +1,69 @@
+// The auto-instrumentations a service gets, chosen by name from configuration. Health and metrics
+// endpoints are never traced; database clients only trace inside a request (no spans for pool
+// keep-alives); Express middleware layers are skipped (route naming keeps working, each request
+// costs one span instead of one per middleware).
+import type { IncomingMessage } from "node:http";
+import type { Instrumentation } from "@opentelemetry/instrumentation";
+import { ExpressInstrumentation, ExpressLayerType } from "@opentelemetry/instrumentation-express";
+import { GrpcInstrumentation } from "@opentelemetry/instrumentation-grpc";
+import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
+import { IORedisInstrumentation } from "@opentelemetry/instrumentation-ioredis";
+import { KafkaJsInstrumentation } from "@opentelemetry/instrumentation-kafkajs";
+import { PgInstrumentation } from "@opentelemetry/instrumentation-pg";
+import { RedisInstrumentation } from "@opentelemetry/instrumentation-redis";
+import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
+import type { InstrumentationName } from "./config.ts";
+import { FastifyRouteInstrumentation } from "./fastify-instrumentation.ts";
+import { compileGlobs } from "./glob.ts";
+
+/** Query parameters the http and undici instrumentations blank out of `url.full` and `url.query`. */
+export const REDACTED_QUERY_PARAMS = [
+  "access_token",
+  "id_token",
+  "refresh_token",
+  "token",
+  "api_key",
+  "apikey",
+  "key",
+  "secret",
+  "client_secret",
+  "password",
+  "code",
+  "sig",
+  "signature",
+  "AWSAccessKeyId",
+  "Signature",
+  "X-Amz-Signature",
+  "X-Amz-Credential",
+  "X-Amz-Security-Token",
+];
+
+export function pathOf(url: string | undefined): string {
+  if (!url) return "/";
+  const q = url.indexOf("?");
+  return q < 0 ? url : url.slice(0, q);
+}
+
+export function createInstrumentations(
+  names: readonly InstrumentationName[],
+  ignorePaths: readonly string[],
+): Instrumentation[] {
+  const isIgnored = compileGlobs(ignorePaths);
+  const factories: Record<InstrumentationName, () => Instrumentation> = {
+    http: () =>
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req: IncomingMessage) => isIgnored(pathOf(req.url)),
+        redactedQueryParams: REDACTED_QUERY_PARAMS,
+        redactedQueryParamsServer: REDACTED_QUERY_PARAMS,
+      }),
+    undici: () => new UndiciInstrumentation(),
+    express: () => new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
+    fastify: () => new FastifyRouteInstrumentation(),
+    pg: () => new PgInstrumentation({ requireParentSpan: true }),
+    redis: () => new RedisInstrumentation({ requireParentSpan: true }),
+    ioredis: () => new IORedisInstrumentation({ requireParentSpan: true }),
+    grpc: () => new GrpcInstrumentation(),
+    kafkajs: () => new KafkaJsInstrumentation(),
+  };
+  return [...new Set(names)].map((name) => factories[name]());
+}

@@ -1,0 +1,96 @@
+// Head sampling: parent-based (a service always follows its caller's decision, so a trace is
+// never half-kept), and for new traces a rule list: health and metrics requests are dropped,
+// the first matching rule picks the ratio, otherwise the default ratio applies. Ratios use the
+// SDK's trace-id-ratio sampler, which is deterministic on the trace id, so every service that
+// starts spans of one trace with the same rules reaches the same decision. The default ratio is
+// 1: the Collector's tail sampling then sees whole traces and keeps errors and slow requests.
+import type { Attributes, Context, Link, SpanKind } from "@opentelemetry/api";
+import {
+  ParentBasedSampler,
+  type Sampler,
+  SamplingDecision,
+  type SamplingResult,
+  TraceIdRatioBasedSampler,
+} from "@opentelemetry/sdk-trace";
+import type { SamplingRule } from "./config.ts";
+import { compileGlobs, globToRegExp } from "./glob.ts";
+
+export interface SamplerSettings {
+  serviceName: string;
+  ratio: number;
+  rules: readonly SamplingRule[];
+  ignorePaths: readonly string[];
+}
+
+/** Attribute recording the ratio a kept root span was sampled at, so backends can re-weight counts. */
+export const ATTR_SAMPLING_RATIO = "gl.sampling.ratio";
+
+const DROP: SamplingResult = { decision: SamplingDecision.NOT_RECORD };
+
+interface CompiledRule {
+  route: RegExp | undefined;
+  spanName: RegExp | undefined;
+  sampler: Sampler;
+  ratio: number;
+}
+
+function samplerFor(ratio: number): Sampler {
+  return new TraceIdRatioBasedSampler(ratio);
+}
+
+/** Samples spans that start a new trace in this service. */
+export class RuleBasedRootSampler implements Sampler {
+  readonly #rules: CompiledRule[];
+  readonly #fallback: Sampler;
+  readonly #fallbackRatio: number;
+  readonly #isIgnoredPath: (path: string) => boolean;
+
+  constructor(settings: SamplerSettings) {
+    this.#rules = settings.rules
+      .filter((rule) => rule.service === undefined || rule.service === settings.serviceName)
+      .map((rule) => ({
+        route: rule.route === undefined ? undefined : globToRegExp(rule.route),
+        spanName: rule.spanName === undefined ? undefined : globToRegExp(rule.spanName),
+        sampler: samplerFor(rule.ratio),
+        ratio: rule.ratio,
+      }));
+    this.#fallback = samplerFor(settings.ratio);
+    this.#fallbackRatio = settings.ratio;
+    this.#isIgnoredPath = compileGlobs(settings.ignorePaths);
+  }
+
+  shouldSample(
+    context: Context,
+    traceId: string,
+    spanName: string,
+    spanKind: SpanKind,
+    attributes: Attributes,
+    links: Link[],
+  ): SamplingResult {
+    const path = attributes["url.path"];
+    const route = typeof path === "string" ? path : undefined;
+    if (route !== undefined && this.#isIgnoredPath(route)) return DROP;
+    for (const rule of this.#rules) {
+      if (rule.route && (route === undefined || !rule.route.test(route))) continue;
+      if (rule.spanName && !rule.spanName.test(spanName)) continue;
+      return withRatio(rule.sampler.shouldSample(context, traceId, spanName, spanKind, attributes, links), rule.ratio);
+    }
+    return withRatio(
+      this.#fallback.shouldSample(context, traceId, spanName, spanKind, attributes, links),
+      this.#fallbackRatio,
+    );
+  }
+
+  toString(): string {
+    return `RuleBasedRootSampler{rules=${this.#rules.length},ratio=${this.#fallbackRatio}}`;
+  }
+}
+
+function withRatio(result: SamplingResult, ratio: number): SamplingResult {
+  if (ratio >= 1 || result.decision !== SamplingDecision.RECORD_AND_SAMPLED) return result;
+  return { ...result, attributes: { [ATTR_SAMPLING_RATIO]: ratio } };
+}
+
+export function createSampler(settings: SamplerSettings): Sampler {
+  return new ParentBasedSampler({ root: new RuleBasedRootSampler(settings) });
+}

@@ -1,0 +1,267 @@
+// initTracing(): the one call a service makes. It resolves the configuration, builds the resource,
+// sampler, processors and exporter, starts the OpenTelemetry NodeSDK with the chosen
+// instrumentations, starts the metrics bridge, and installs the shutdown path: on SIGTERM/SIGINT
+// (and when the event loop empties) spans are flushed within a deadline and then the process is
+// let go. It never throws at runtime once started, and a second call returns the first handle.
+import {
+  DiagConsoleLogger,
+  DiagLogLevel,
+  diag,
+  ProxyTracerProvider,
+  type TextMapPropagator,
+  trace,
+} from "@opentelemetry/api";
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
+import type { Resource } from "@opentelemetry/resources";
+import { NodeSDK } from "@opentelemetry/sdk-node";
+import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace";
+import { type LogLevel, resolveConfig, type TracingConfig, type TracingOptions } from "./config.ts";
+import { DropCounter, type SpanCounts } from "./drop-counter.ts";
+import { EnrichmentSpanProcessor } from "./enrichment.ts";
+import { createSpanExporter } from "./exporter.ts";
+import { createInstrumentations } from "./instrumentations.ts";
+import { OtlpJsonMetricsPusher, PrometheusEndpoint } from "./metrics-export.ts";
+import { Redactor } from "./redaction.ts";
+import { buildResource } from "./resource.ts";
+import { createSampler } from "./sampler.ts";
+import { SpanMetrics } from "./span-metrics.ts";
+
+export interface TracingStats extends SpanCounts {
+  /** False when tracing is off (OTEL_SDK_DISABLED, `disabled: true`, or another SDK owned the process). */
+  enabled: boolean;
+  /** Spans lost for any reason: droppedQueueFull + droppedExportFailed. */
+  dropped: number;
+  metricsExportFailures: number;
+}
+
+export interface TracingHandle {
+  readonly config: TracingConfig | undefined;
+  /** Flushes and stops everything; resolves within `shutdownTimeoutMillis`, never rejects. */
+  shutdown(): Promise<void>;
+  /** Exports what is queued now; resolves within `shutdownTimeoutMillis`, never rejects. */
+  forceFlush(): Promise<void>;
+  stats(): TracingStats;
+}
+
+/** Test seams: replace the exporter, or read the processors' view. Not part of the public API. */
+export interface InternalSetupHooks {
+  exporter?: SpanExporter;
+}
+
+// One handle per process, shared by the ESM and CJS copies of this package (a preload in one
+// format and an import in the other must not start two SDKs).
+const HANDLE_KEY = Symbol.for("@greenlang/tracing.handle");
+type GlobalWithHandle = typeof globalThis & { [HANDLE_KEY]?: TracingHandle };
+
+const LOG_LEVELS: Record<LogLevel, DiagLogLevel> = {
+  none: DiagLogLevel.NONE,
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+  verbose: DiagLogLevel.VERBOSE,
+  all: DiagLogLevel.ALL,
+};
+
+const EMPTY_COUNTS: SpanCounts = {
+  exported: 0,
+  droppedQueueFull: 0,
+  droppedExportFailed: 0,
+  exportFailuresByError: {},
+  queued: 0,
+  queueCapacity: 0,
+};
+
+function disabledHandle(config: TracingConfig | undefined): TracingHandle {
+  return {
+    config,
+    shutdown: () => Promise.resolve(),
+    forceFlush: () => Promise.resolve(),
+    stats: () => ({ ...EMPTY_COUNTS, enabled: false, dropped: 0, metricsExportFailures: 0 }),
+  };
+}
+
+/** True when some other code already registered a global tracer provider. */
+function tracerProviderAlreadyRegistered(): boolean {
+  const noop = new ProxyTracerProvider().getDelegate();
+  const global = trace.getTracerProvider();
+  return global instanceof ProxyTracerProvider ? global.getDelegate() !== noop : true;
+}
+
+function createPropagator(config: TracingConfig): TextMapPropagator | null {
+  const propagators: TextMapPropagator[] = [];
+  if (config.propagators.includes("tracecontext")) propagators.push(new W3CTraceContextPropagator());
+  if (config.propagators.includes("baggage")) propagators.push(new W3CBaggagePropagator());
+  return propagators.length === 0 ? null : new CompositePropagator({ propagators });
+}
+
+function withDeadline(work: Promise<unknown>, millis: number, what: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      diag.warn(`@greenlang/tracing: ${what} did not finish within ${millis} ms; giving up`);
+      resolve();
+    }, millis);
+    timer.unref();
+    work.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        diag.warn(`@greenlang/tracing: ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+        resolve();
+      },
+    );
+  });
+}
+
+function installSignalHandlers(handle: TracingHandle, config: TracingConfig): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.removeListener("SIGTERM", onSignal);
+    process.removeListener("SIGINT", onSignal);
+    void handle.shutdown().then(() => {
+      // If the application has its own handler for this signal, it decides when to exit.
+      // Otherwise re-raise the signal: with our handler gone, Node's default applies and the
+      // process ends the way it would have without tracing (status 128 + signal number).
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+  // A process that ends because its event loop is empty gets one flush too.
+  process.once("beforeExit", () => void handle.shutdown());
+  diag.debug(`@greenlang/tracing: SIGTERM/SIGINT flush within ${config.shutdownTimeoutMillis} ms`);
+}
+
+export function initTracing(options: TracingOptions = {}, hooks: InternalSetupHooks = {}): TracingHandle {
+  const g = globalThis as GlobalWithHandle;
+  const existing = g[HANDLE_KEY];
+  if (existing) {
+    diag.warn("@greenlang/tracing: initTracing() called again; keeping the tracing already started");
+    return existing;
+  }
+  const config = resolveConfig(options);
+  if (config.logLevel !== "none")
+    diag.setLogger(new DiagConsoleLogger(), { logLevel: LOG_LEVELS[config.logLevel], suppressOverrideMessage: true });
+  if (config.disabled) {
+    g[HANDLE_KEY] = disabledHandle(config);
+    return g[HANDLE_KEY];
+  }
+  if (tracerProviderAlreadyRegistered()) {
+    diag.warn(
+      "@greenlang/tracing: another OpenTelemetry SDK is already registered in this process; not starting a second one",
+    );
+    g[HANDLE_KEY] = disabledHandle(config);
+    return g[HANDLE_KEY];
+  }
+
+  const resource: Resource = buildResource(config);
+  const dropCounter = new DropCounter();
+  const exporter = hooks.exporter ?? createSpanExporter(config);
+  const batch = new BatchSpanProcessor({ exporter, ...config.batch, selfObsMeterProvider: dropCounter });
+  const spanMetrics = config.metricsExporter === "none" ? undefined : new SpanMetrics();
+  const spanProcessors: SpanProcessor[] = [
+    new EnrichmentSpanProcessor({
+      tenantBaggageKey: config.tenantBaggageKey,
+      userBaggageKey: config.userBaggageKey,
+      cluster: config.cluster,
+      serviceVersion: config.serviceVersion,
+      redactor: config.redaction.enabled ? new Redactor(config.redaction) : undefined,
+    }),
+    ...(spanMetrics ? [spanMetrics] : []),
+    batch,
+  ];
+
+  const sdk = new NodeSDK({
+    resource,
+    autoDetectResources: false,
+    sampler: createSampler({
+      serviceName: config.serviceName,
+      ratio: config.samplingRatio,
+      rules: config.samplingRules,
+      ignorePaths: config.ignorePaths,
+    }),
+    spanProcessors,
+    instrumentations: createInstrumentations(config.instrumentations, config.ignorePaths),
+    textMapPropagator: createPropagator(config),
+    // Tracing only: the span-derived metrics have their own exporter (they need exemplars), and
+    // without these NodeSDK would start OTLP metrics and logs exporters from the environment.
+    metricReaders: [],
+    logRecordProcessors: [],
+  });
+  sdk.start();
+
+  const metricsSource = {
+    collect: () => (spanMetrics as SpanMetrics).collect(),
+    counts: () => dropCounter.counts(),
+    resource: () => resource.attributes,
+  };
+  let pusher: OtlpJsonMetricsPusher | undefined;
+  let prometheus: PrometheusEndpoint | undefined;
+  if (spanMetrics && config.metricsExporter === "otlp") {
+    pusher = new OtlpJsonMetricsPusher({
+      endpoint: config.metricsEndpoint,
+      headers: config.headers,
+      timeoutMillis: config.timeoutMillis,
+      intervalMillis: config.metricsIntervalMillis,
+      source: metricsSource,
+    });
+  } else if (spanMetrics && config.metricsExporter === "prometheus") {
+    prometheus = new PrometheusEndpoint(metricsSource);
+    prometheus.listen(config.prometheusPort, config.prometheusHost).catch((error: Error) => {
+      diag.error(
+        `@greenlang/tracing: cannot serve Prometheus metrics on ${config.prometheusHost}:${config.prometheusPort}: ${error.message}`,
+      );
+    });
+  }
+
+  let shutdownPromise: Promise<void> | undefined;
+  const handle: TracingHandle = {
+    config,
+    shutdown() {
+      shutdownPromise ??= withDeadline(
+        // Spans first: the metrics pushed last then include the final drop counts.
+        sdk.shutdown().then(() => Promise.all([pusher?.shutdown(), prometheus?.shutdown()])),
+        config.shutdownTimeoutMillis,
+        "tracing shutdown",
+      );
+      return shutdownPromise;
+    },
+    forceFlush() {
+      return withDeadline(batch.forceFlush(), config.shutdownTimeoutMillis, "span flush");
+    },
+    stats() {
+      const counts = dropCounter.counts();
+      return {
+        ...counts,
+        enabled: true,
+        dropped: counts.droppedQueueFull + counts.droppedExportFailed,
+        metricsExportFailures: pusher?.failures ?? 0,
+      };
+    },
+  };
+  g[HANDLE_KEY] = handle;
+  if (config.handleSignals) installSignalHandlers(handle, config);
+  return handle;
+}
+
+/** The handle of the tracing started in this process, if any (e.g. by the preload). */
+export function getTracingHandle(): TracingHandle | undefined {
+  return (globalThis as GlobalWithHandle)[HANDLE_KEY];
+}
+
+/**
+ * Starts tracing from the environment alone, for the preload: a configuration error is printed
+ * with the setting at fault and the service runs untraced, rather than not at all.
+ */
+export function startFromEnvironment(): TracingHandle {
+  try {
+    return initTracing();
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}; tracing is off\n`);
+    const handle = disabledHandle(undefined);
+    (globalThis as GlobalWithHandle)[HANDLE_KEY] = handle;
+    return handle;
+  }
+}

@@ -16,7 +16,7 @@ export function renderSchema(): string {
     title: "Grafana Tempo 2.7 configuration keys",
     ...tempoConfig,
   };
-  return `${JSON.stringify(schema, null, "\t")}\n`;
+  return `${JSON.stringify(schema, null, 2)}\n`;
 }
 
 if (import.meta.main) {

@@ -27,6 +27,8 @@ export interface TerraformModule {
   providers: Block[];
   /** `terraform {}` settings blocks. */
   settings: Block[];
+  /** Every `locals {}` entry of the module, by name (values as hcl2json keeps them). */
+  locals: Record<string, unknown>;
 }
 
 export class HclParseError extends Error {
@@ -110,6 +112,7 @@ export async function moduleFromText(files: Record<string, string>): Promise<Ter
     modules: [],
     providers: [],
     settings: [],
+    locals: {},
   };
   for (const [file, text] of Object.entries(files)) {
     const doc = await parseHcl(file, text);
@@ -121,6 +124,7 @@ export async function moduleFromText(files: Record<string, string>): Promise<Ter
     module.modules.push(...collect(file, doc.module, 1));
     module.providers.push(...collect(file, doc.provider, 1));
     for (const body of asArray(doc.terraform)) module.settings.push({ file, labels: [], body });
+    for (const body of asArray(doc.locals)) Object.assign(module.locals, body);
   }
   return module;
 }

@@ -114,15 +114,17 @@ export async function waitFor<T>(what: string, find: () => Promise<T | undefined
 
 /**
  * A second Collector as the trace store: OTLP gRPC in, the `file` exporter out (one OTLP/JSON
- * document per line). Its own metrics are off so it binds nothing else.
+ * document per line). Its own metrics are off so it binds nothing else. `grpcPort` fixes the OTLP
+ * port, to start a store where a Collector already expects one.
  */
 export async function startStore(
   dir: string,
+  grpcPort?: number,
 ): Promise<{ endpoint: string; spansFile: string; collector: RunningCollector }> {
-  const [grpc, health] = [await freePort(), await freePort()];
-  const spansFile = join(dir, "store-spans.jsonl");
+  const [grpc, health] = [grpcPort ?? (await freePort()), await freePort()];
+  const spansFile = join(dir, `store-${grpc}-spans.jsonl`);
   const collector = await startCollector(
-    "store",
+    `store-${grpc}`,
     {
       extensions: { health_check: { endpoint: `127.0.0.1:${health}` } },
       receivers: { otlp: { protocols: { grpc: { endpoint: `127.0.0.1:${grpc}` } } } },

@@ -140,6 +140,59 @@ test("single mode (dev): a span sent over OTLP reaches the store enriched and re
   }
 });
 
+/**
+ * Sends a span while Tempo is down, waits for a failed export attempt, restarts the Collector with
+ * the same queue directory, then starts Tempo (the store). Returns the span if it arrived in time.
+ */
+async function restartWhileTempoIsDown(config: CollectorConfig, ports: Loopback, tempoPort: number, waitMs: number) {
+  const first = await startCollector("before-restart", config, dir);
+  let second: Awaited<ReturnType<typeof startCollector>> | undefined;
+  let store: Awaited<ReturnType<typeof startStore>> | undefined;
+  try {
+    const [traceId] = await sendSpans(`http://127.0.0.1:${ports.http}`, [{ service: "cart", name: "GET /cart" }]);
+    // Accepted and tried once against the missing Tempo (send_failed only counts once retries give
+    // up, so the log line is the signal).
+    await waitFor("a failed export attempt", async () =>
+      first.logs().includes("Exporting failed. Will retry the request after interval.") ? true : undefined,
+    );
+    await first.stop();
+    store = await startStore(dir, tempoPort);
+    second = await startCollector("after-restart", config, dir);
+    const spansFile = store.spansFile;
+    return await waitFor(
+      `trace ${traceId} after the restart`,
+      async () => spanOf(await storedSpans(spansFile), traceId as string),
+      waitMs,
+    ).catch(() => undefined);
+  } finally {
+    await first.stop();
+    await second?.stop();
+    await store?.collector.stop();
+  }
+}
+
+test("single mode: spans accepted while Tempo is down survive a Collector restart (persistent queue)", async () => {
+  const rendered = (await render("dev")).configs.get("collector");
+  if (!rendered) throw new Error("dev renders no collector config");
+  const [tempoPort, ports] = [await freePort(), await loopbackPorts()];
+  const config = forLoopback(rendered, ports, {
+    tempo: `127.0.0.1:${tempoPort}`,
+    queueDir: join(dir, "restart-queue"),
+  });
+  const stored = await restartWhileTempoIsDown(config, ports, tempoPort, 30_000);
+  assert.ok(stored, "the span queued before the restart never reached Tempo");
+  assert.is(stored.resource["k8s.cluster.name"], "greenlang-dev");
+});
+
+test("the same restart loses the span when the queue is in memory (the check above can fail)", async () => {
+  const rendered = (await render("dev")).configs.get("collector");
+  if (!rendered) throw new Error("dev renders no collector config");
+  const [tempoPort, ports] = [await freePort(), await loopbackPorts()];
+  const config = forLoopback(rendered, ports, { tempo: `127.0.0.1:${tempoPort}`, queueDir: join(dir, "memory-queue") });
+  delete config.exporters["otlp_grpc/tempo"].sending_queue.storage;
+  assert.is(await restartWhileTempoIsDown(config, ports, tempoPort, 4_000), undefined);
+});
+
 test("two-tier (staging): front → load_balancing by trace id → tail-sampling gateway → store", async () => {
   const r = await render("staging");
   const [frontRendered, gatewayRendered] = [r.configs.get("front"), r.configs.get("gateway")];

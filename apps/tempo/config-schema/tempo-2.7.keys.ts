@@ -379,7 +379,8 @@ const metricsGenerator = obj({
     path: str,
     wal: obj({
       wal_segment_size: uint,
-      wal_compression: bool,
+      // A bool in older releases, a codec name ("none", "snappy") in newer ones.
+      wal_compression: { type: ["boolean", "string"] },
       stripe_size: uint,
       truncate_frequency: dur,
       min_wal_time: uint,
@@ -395,7 +396,7 @@ const metricsGenerator = obj({
   query_timeout: dur,
 });
 
-const blockVersion = oneOf("v2", "vParquet2", "vParquet3", "vParquet4");
+const blockVersion = oneOf("vParquet2", "vParquet3", "vParquet4");
 const dedicatedColumns = list(
   obj({ scope: oneOf("resource", "span"), name: str, type: oneOf("string") }),
   "parquet_dedicated_columns: attributes stored in their own Parquet columns",
@@ -460,20 +461,11 @@ const storage = obj({
   trace: obj({
     backend: oneOf("local", "s3", "gcs", "azure"),
     local: obj({ path: str }),
-    wal: obj({
-      path: str,
-      v2_encoding: str,
-      search_encoding: str,
-      ingestion_time_range_slack: dur,
-      version: blockVersion,
-    }),
+    wal: obj({ path: str, v2_encoding: str, ingestion_time_range_slack: dur }),
     block: obj({
       version: blockVersion,
       bloom_filter_false_positive: num,
       bloom_filter_shard_size_bytes: uint,
-      v2_index_downsample_bytes: uint,
-      v2_index_page_size_bytes: uint,
-      v2_encoding: str,
       parquet_row_group_size_bytes: uint,
       parquet_dedicated_columns: dedicatedColumns,
     }),

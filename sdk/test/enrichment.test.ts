@@ -1,0 +1,68 @@
+// The enrichment processor: tenant and user come from baggage, cluster and version are stamped,
+// and redaction covers attributes set at any time, event attributes and the status message.
+import { propagation, ROOT_CONTEXT, SpanStatusCode } from "@opentelemetry/api";
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { EnrichmentSpanProcessor } from "../src/enrichment.ts";
+import { Redactor } from "../src/redaction.ts";
+
+function setup(redact: boolean) {
+  const exporter = new InMemorySpanExporter();
+  const enrichment = new EnrichmentSpanProcessor({
+    tenantBaggageKey: "tenant.id",
+    userBaggageKey: "enduser.id",
+    cluster: "prod-eu-1",
+    serviceVersion: "2.4.0",
+    redactor: redact ? new Redactor({ allowKeys: ["support.email"] }) : undefined,
+  });
+  const provider = new TracerProvider({ spanProcessors: [enrichment, new SimpleSpanProcessor({ exporter })] });
+  return { exporter, tracer: provider.getTracer("test") };
+}
+
+test("tenant and user from baggage; cluster and version on every span", () => {
+  const { exporter, tracer } = setup(true);
+  const baggage = propagation.createBaggage({
+    "tenant.id": { value: "acme" },
+    "enduser.id": { value: "u-42" },
+    other: { value: "x" },
+  });
+  tracer.startSpan("with-baggage", {}, propagation.setBaggage(ROOT_CONTEXT, baggage)).end();
+  tracer.startSpan("without-baggage", {}, ROOT_CONTEXT).end();
+  const [withBaggage, without] = exporter.getFinishedSpans();
+  assert.equal(withBaggage?.attributes, {
+    "k8s.cluster.name": "prod-eu-1",
+    "service.version": "2.4.0",
+    "tenant.id": "acme",
+    "enduser.id": "u-42",
+  });
+  assert.equal(without?.attributes, { "k8s.cluster.name": "prod-eu-1", "service.version": "2.4.0" });
+});
+
+test("redaction covers late attributes, events and the status message; allow list respected", () => {
+  const { exporter, tracer } = setup(true);
+  const span = tracer.startSpan(
+    "op",
+    { attributes: { "http.request.header.authorization": "Bearer abc" } },
+    ROOT_CONTEXT,
+  );
+  span.setAttribute("customer.contact", "jane@example.com");
+  span.setAttribute("support.email", "help@example.com");
+  span.addEvent("payment", { "card.number": "4111111111111111", amount: 12 });
+  span.setStatus({ code: SpanStatusCode.ERROR, message: "declined for jane@example.com" });
+  span.end();
+  const [done] = exporter.getFinishedSpans();
+  assert.is(done?.attributes["customer.contact"], "[REDACTED:email]");
+  assert.is(done?.attributes["support.email"], "help@example.com");
+  assert.is(done?.attributes["http.request.header.authorization"], "[REDACTED]");
+  assert.equal(done?.events[0]?.attributes, { "card.number": "[REDACTED:card]", amount: 12 });
+  assert.is(done?.status.message, "declined for [REDACTED:email]");
+});
+
+test("with redaction off values pass unchanged", () => {
+  const { exporter, tracer } = setup(false);
+  tracer.startSpan("op", { attributes: { mail: "jane@example.com" } }, ROOT_CONTEXT).end();
+  assert.is(exporter.getFinishedSpans()[0]?.attributes.mail, "jane@example.com");
+});
+
+test.run();

@@ -1,13 +1,9 @@
 // End to end with real processes: the built `otelcol` runs the chart's rendered config, a span goes
 // in over real OTLP/HTTP, and a second `otelcol` (OTLP in, `file` exporter out) stands in for Tempo.
 //
-// What the loopback copy of a rendered config changes, and nothing else:
-//   - every server endpoint ${env:MY_POD_IP}:<port> → 127.0.0.1:<free port>; the Tempo endpoint →
-//     the store; the file_storage directory → a temporary one; (two-tier) the load_balancing DNS
-//     resolver → a static resolver naming the gateway's loopback port, and a 1s decision_wait.
-//   - k8s_attributes runs with `passthrough: true`: there is no API server here, and in passthrough
-//     mode it makes no API calls and only records the sender's address as k8s.pod.ip, which
-//     still proves the processor sits in the pipeline and sees the client connection.
+// The rendered configs run as rendered except for the loopback rewrite in loopback.ts (endpoints,
+// queue directory, k8s_attributes passthrough) and, for two-tier, the load_balancing resolver
+// (DNS → static on the gateway's loopback port) and a 1s decision_wait.
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,11 +18,9 @@ import {
   storedSpans,
   waitFor,
 } from "./collector-process.ts";
+import { forLoopback, type Loopback, loopbackPorts, metric } from "./loopback.ts";
 import { sendSpans } from "./otlp-client.ts";
 import { type CollectorConfig, render } from "./render.ts";
-
-// biome-ignore lint/suspicious/noTemplateCurlyInString: the Collector's ${env:…} syntax, not a JS template.
-const POD_IP = "${env:MY_POD_IP}";
 
 let dir = "";
 test.before(async () => {
@@ -36,53 +30,6 @@ test.after(async () => {
   await stopAll();
   await rm(dir, { recursive: true, force: true });
 });
-
-interface Loopback {
-  grpc: number;
-  http: number;
-  health: number;
-  metrics: number;
-}
-
-async function loopbackPorts(): Promise<Loopback> {
-  return { grpc: await freePort(), http: await freePort(), health: await freePort(), metrics: await freePort() };
-}
-
-/** The rewrite described at the top of this file. */
-function forLoopback(
-  rendered: CollectorConfig,
-  ports: Loopback,
-  opts: { tempo?: string; queueDir?: string },
-): CollectorConfig {
-  const config = structuredClone(rendered);
-  const protocols = config.receivers.otlp.protocols;
-  assert.is(protocols.grpc.endpoint, `${POD_IP}:4317`);
-  protocols.grpc.endpoint = `127.0.0.1:${ports.grpc}`;
-  if (protocols.http) {
-    assert.is(protocols.http.endpoint, `${POD_IP}:4318`);
-    protocols.http.endpoint = `127.0.0.1:${ports.http}`;
-  }
-  config.extensions.health_check.endpoint = `127.0.0.1:${ports.health}`;
-  const prometheus = config.service.telemetry.metrics.readers[0].pull.exporter.prometheus;
-  Object.assign(prometheus, { host: "127.0.0.1", port: ports.metrics });
-  if (config.processors.k8s_attributes) config.processors.k8s_attributes.passthrough = true;
-  if (opts.tempo) config.exporters["otlp_grpc/tempo"].endpoint = opts.tempo;
-  if (opts.queueDir) {
-    config.extensions["file_storage/queue"].directory = opts.queueDir;
-    config.extensions["file_storage/queue"].compaction.directory = opts.queueDir;
-  }
-  return config;
-}
-
-/** Reads a counter from the Collector's own Prometheus endpoint (raw names, no _total). */
-async function metric(port: number, name: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
-  let sum = 0;
-  for (const line of text.split("\n")) {
-    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.split(" ").pop());
-  }
-  return sum;
-}
 
 const SENSITIVE = {
   "http.route": "/cart/{id}",

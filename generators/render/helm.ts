@@ -1,5 +1,6 @@
 // Runs the pinned helm (`.tools/bin/helm`, via PATH from tools/node.sh) to render one chart.
 // Values go through a file in a private temporary folder; the output is helm's YAML stream.
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,11 @@ export interface HelmTemplateRequest {
   kubeVersion: string;
   values: unknown;
 }
+
+/** The pinned helm that tools/bootstrap.sh builds; `helm` from PATH only where it was not built. */
+export const HELM = ((pinned) => (existsSync(pinned) ? pinned : "helm"))(
+  join(import.meta.dirname, "..", "..", ".tools", "bin", "helm"),
+);
 
 export class HelmError extends Error {
   constructor(message: string) {
@@ -35,7 +41,7 @@ export async function helmTemplate(request: HelmTemplateRequest): Promise<string
     const result = await $({
       quiet: true,
       nothrow: true,
-    })`helm template ${request.release} ${request.chartDir} --namespace ${request.namespace} --kube-version ${request.kubeVersion} -f ${valuesFile}`;
+    })`${HELM} template ${request.release} ${request.chartDir} --namespace ${request.namespace} --kube-version ${request.kubeVersion} -f ${valuesFile}`;
     if (result.exitCode !== 0) throw new HelmError(result.stderr.trim() || `helm exited ${result.exitCode}`);
     return result.stdout;
   } finally {

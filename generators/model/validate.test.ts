@@ -1,0 +1,241 @@
+// Model validation: every bad input names the file, the field path, what was expected and what
+// was found; the three real clusters resolve.
+
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import devInput from "../../clusters/dev/cluster.ts";
+import prodInput from "../../clusters/prod/cluster.ts";
+import stagingInput from "../../clusters/staging/cluster.ts";
+import type { ClusterInput } from "./types.ts";
+import { ModelError, resolveCluster } from "./validate.ts";
+
+const inputs: Record<string, ClusterInput> = { dev: devInput, staging: stagingInput, prod: prodInput };
+
+/** A deep copy of a real cluster's input with `path` (dotted, `[i]` for items) set to `value`. */
+function withValue(environment: string, path: string, value: unknown): unknown {
+  const copy = structuredClone(inputs[environment]) as Record<string, unknown>;
+  const keys = path.replace(/\[(\d+)\]/g, ".$1").split(".");
+  let node: Record<string, unknown> = copy;
+  for (const key of keys.slice(0, -1)) {
+    node[key] ??= {};
+    node = node[key] as Record<string, unknown>;
+  }
+  const last = keys.at(-1) as string;
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+  return copy;
+}
+
+function messagesOf(environment: string, input: unknown): string[] {
+  const file = `clusters/${environment}/cluster.ts`;
+  try {
+    resolveCluster(input, file, environment);
+  } catch (error) {
+    assert.instance(error, ModelError);
+    return (error as ModelError).message.split("\n");
+  }
+  assert.unreachable(`clusters/${environment}/cluster.ts was accepted`);
+  return [];
+}
+
+for (const environment of ["dev", "staging", "prod"]) {
+  test(`the committed ${environment} model resolves`, () => {
+    const cluster = resolveCluster(inputs[environment], `clusters/${environment}/cluster.ts`, environment);
+    assert.is(cluster.identity.environment, environment);
+  });
+}
+
+const cases: [string, string, string, unknown, string | string[]][] = [
+  // [title, env, path, value, exact message]
+  [
+    "an unknown key",
+    "prod",
+    "tempo.ingester.replicaz",
+    3,
+    "clusters/prod/cluster.ts: tempo.ingester.replicaz: no such field (known: replicas, resources, volumeSize) (got 3)",
+  ],
+  [
+    "an unknown top-level key",
+    "staging",
+    "tempoo",
+    {},
+    "clusters/staging/cluster.ts: tempoo: no such field (known: identity, scheduling, monitoring, tempo, collector, network, argocd) (got {})",
+  ],
+  [
+    "a wrong type",
+    "staging",
+    "tempo.ingester.replicas",
+    "3",
+    'clusters/staging/cluster.ts: tempo.ingester.replicas: an integer from 1 to 100 (got "3")',
+  ],
+  [
+    "a negative replica count",
+    "prod",
+    "tempo.querier.replicas",
+    -1,
+    "clusters/prod/cluster.ts: tempo.querier.replicas: an integer from 1 to 100 (got -1)",
+  ],
+  [
+    "an account id that is a number",
+    "dev",
+    "identity.accountId",
+    402518736190,
+    "clusters/dev/cluster.ts: identity.accountId: a 12-digit AWS account id, as a string (got 402518736190)",
+  ],
+  [
+    "a malformed Kubernetes version",
+    "dev",
+    "identity.kubernetesVersion",
+    "v1.33",
+    'clusters/dev/cluster.ts: identity.kubernetesVersion: a Kubernetes version "1.<minor>.<patch>" from 1.28.0 to 1.39.x (got "v1.33")',
+  ],
+  [
+    "a missing identity field",
+    "prod",
+    "identity.region",
+    undefined,
+    'clusters/prod/cluster.ts: identity.region: an AWS region such as "eu-west-1" (got nothing)',
+  ],
+  [
+    "a model in the wrong folder",
+    "staging",
+    "identity.environment",
+    "prod",
+    'clusters/staging/cluster.ts: identity.environment: "staging" (the folder clusters/staging/ the model lives in) (got "prod")',
+  ],
+  [
+    "a memory quantity without unit",
+    "prod",
+    "tempo.ingester.resources.limits.memory",
+    "8",
+    'clusters/prod/cluster.ts: tempo.ingester.resources.limits.memory: a memory quantity in Mi or Gi such as "512Mi" (got "8")',
+  ],
+  [
+    "a sampling percentage above 100",
+    "prod",
+    "collector.sampling.policies[3].percent",
+    150,
+    "clusters/prod/cluster.ts: collector.sampling.policies[3].percent: a number from 0 to 100 percent (got 150)",
+  ],
+  [
+    "a sampling policy type that does not exist",
+    "prod",
+    "collector.sampling.policies[1].type",
+    "always",
+    'clusters/prod/cluster.ts: collector.sampling.policies[1].type: one of "errors", "latency", "services", "drop-paths", "probabilistic" (got "always")',
+  ],
+  [
+    "a retention below 24 hours",
+    "dev",
+    "tempo.retentionHours",
+    12,
+    "clusters/dev/cluster.ts: tempo.retentionHours: at least 24 hours (less loses traces before anyone looks at an incident) (got 12)",
+  ],
+  [
+    "a replication factor above the ingester count",
+    "staging",
+    "tempo.ingester.replicas",
+    2,
+    "clusters/staging/cluster.ts: tempo.replicationFactor: at most tempo.ingester.replicas (2) (got 3)",
+  ],
+  [
+    "prod without replication factor 3",
+    "prod",
+    "tempo.replicationFactor",
+    2,
+    "clusters/prod/cluster.ts: tempo.replicationFactor: 3 in prod (got 2)",
+  ],
+  [
+    "prod without TLS",
+    "prod",
+    "collector.tls.enabled",
+    false,
+    "clusters/prod/cluster.ts: collector.tls.enabled: true in prod (got false)",
+  ],
+  [
+    "a limit below its request",
+    "staging",
+    "tempo.querier.resources.limits.cpu",
+    "250m",
+    'clusters/staging/cluster.ts: tempo.querier.resources.limits.cpu: at least the request (500m) (got "250m")',
+  ],
+  [
+    "too few ingesters for the stated ingest",
+    "prod",
+    "tempo.ingestMBps",
+    40,
+    [
+      "clusters/prod/cluster.ts: tempo.distributor.replicas: at least 4 for 40 MB/s of ingest (1 per 10 MB/s) (got 3)",
+      "clusters/prod/cluster.ts: tempo.ingester.replicas: at least 8 for 40 MB/s of ingest (1 per 5 MB/s) (got 6)",
+      "clusters/prod/cluster.ts: tempo.querier.replicas: at least 20 for 40 MB/s of ingest (1 per 2 MB/s) (got 10)",
+      "clusters/prod/cluster.ts: tempo.compactor.replicas: at least 8 for 40 MB/s of ingest (1 per 5 MB/s) (got 4)",
+    ],
+  ],
+  [
+    "the local backend in distributed mode",
+    "staging",
+    "tempo.storage.backend",
+    "local",
+    'clusters/staging/cluster.ts: tempo.storage.backend: "s3" in distributed mode (the local backend works only with -target=all) (got "local")',
+  ],
+  [
+    "tail-sampling policies on a one-tier Collector",
+    "dev",
+    "collector.sampling.policies",
+    [{ name: "keep-errors", type: "errors" }],
+    'clusters/dev/cluster.ts: collector.sampling.policies: no policies in mode "single" (tail sampling needs the two-tier mode) (got ["keep-errors"])',
+  ],
+  [
+    "a bucket in another region",
+    "prod",
+    "tempo.storage.region",
+    "us-east-1",
+    'clusters/prod/cluster.ts: tempo.storage.region: the cluster\'s region "eu-west-1" (cross-region reads are slow and billed) (got "us-east-1")',
+  ],
+  [
+    "an HPA ceiling below its floor",
+    "prod",
+    "tempo.querier.autoscaling.maxReplicas",
+    5,
+    "clusters/prod/cluster.ts: tempo.querier.autoscaling.maxReplicas: at least tempo.querier.replicas (10) (got 5)",
+  ],
+  [
+    "an empty OTLP client list",
+    "dev",
+    "network.otlpClientNamespaces",
+    [],
+    "clusters/dev/cluster.ts: network.otlpClientNamespaces: a list of at least 1 of a DNS label (lower-case letters, digits and '-', at most 63 characters), without duplicates (got [])",
+  ],
+];
+
+for (const [title, environment, path, value, message] of cases) {
+  test(`rejects ${title}`, () => {
+    const messages = messagesOf(environment, withValue(environment, path, value));
+    assert.equal(messages, Array.isArray(message) ? message : [message]);
+  });
+}
+
+test("reports every problem at once, not only the first", () => {
+  const input = withValue("prod", "tempo.querier.replicas", 0) as Record<string, unknown>;
+  (input.collector as Record<string, unknown>).mode = "three-tier";
+  const messages = messagesOf("prod", input);
+  assert.equal(messages, [
+    "clusters/prod/cluster.ts: tempo.querier.replicas: an integer from 1 to 100 (got 0)",
+    'clusters/prod/cluster.ts: collector.mode: one of "single", "two-tier" (got "three-tier")',
+  ]);
+});
+
+test("rejects a module whose default export is not a model", () => {
+  assert.equal(messagesOf("dev", undefined), [
+    "clusters/dev/cluster.ts: default export: a cluster model object (export default defineCluster({...})) (got nothing)",
+  ]);
+});
+
+test("duplicate sampling policy names are refused", () => {
+  const input = withValue("prod", "collector.sampling.policies[4].name", "keep-errors");
+  assert.equal(messagesOf("prod", input), [
+    'clusters/prod/cluster.ts: collector.sampling.policies[4].name: a name no other policy uses (got "keep-errors")',
+  ]);
+});
+
+test.run();

@@ -117,6 +117,25 @@ for (const mode of ["staging", "prod"] as const) {
     assert.is(find(objects, "PodDisruptionBudget", "tempo-ingester").spec.maxUnavailable, 1);
   });
 
+  t("each ServiceMonitor selects exactly one Service, so no pod is scraped twice", () => {
+    for (const monitor of ofKind(objects, "ServiceMonitor")) {
+      const { matchLabels, matchExpressions } = monitor.spec.selector;
+      const selected = ofKind(objects, "Service").filter((s) => {
+        const labels = s.metadata.labels ?? {};
+        const labelsMatch = Object.entries(matchLabels as Record<string, string>).every(([k, v]) => labels[k] === v);
+        const absent = (matchExpressions as { key: string; operator: string }[]).every(
+          (e) => e.operator === "DoesNotExist" && !(e.key in labels),
+        );
+        return labelsMatch && absent;
+      });
+      assert.equal(
+        selected.map((s) => s.metadata.name),
+        [monitor.metadata.name],
+        `${monitor.metadata.name} selects ${selected.length} Services`,
+      );
+    }
+  });
+
   t("ServiceMonitors give job=<namespace>/<component> and the cluster label", () => {
     for (const name of COMPONENTS) {
       const monitor = find(objects, "ServiceMonitor", `tempo-${name}`);
@@ -222,6 +241,17 @@ toggles("metrics-generator, NetworkPolicies and ServiceMonitors can each be turn
   assert.not.ok(workloads(off).some((w) => targetOf(w) === "metrics-generator"));
   assert.is(at(tempoConfig(off), "metrics_generator"), undefined);
   assert.is(at(tempoConfig(off), "overrides.defaults.metrics_generator"), undefined);
+});
+
+toggles("a config change rolls every workload (checksum/config), a resources change does not", () => {
+  const checksums = (objs: K8sObject[]) =>
+    workloads(objs).map((w) => w.spec.template.metadata.annotations["checksum/config"] as string);
+  const base = checksums(renderMode("prod"));
+  assert.is(new Set(base).size, 1, "all workloads share one config");
+  const retention = checksums(renderMode("prod", ["storage.retention=360h"]));
+  assert.is.not(retention[0], base[0]);
+  const resized = checksums(renderMode("prod", ["compactor.resources.limits.memory=8Gi"]));
+  assert.is(resized[0], base[0]);
 });
 
 toggles("fewer ingesters than the replication factor fails with both values named", () => {

@@ -1,0 +1,166 @@
+// Middleware for Express, Fastify and bare node:http, on real servers on 127.0.0.1 with the http
+// instrumentation active: route-pattern span names, the trace returned in a response header, the
+// request id kept or created, identity from the hook on the span and in baggage for child spans,
+// and health checks not traced at all.
+import type { Server } from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import { type ReadableSpan, trace } from "@opentelemetry/api";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { expressTracing, fastifyTracing, httpTracing } from "../src/middleware.ts";
+import { startInMemoryTracing } from "./support.ts";
+
+const tracing = startInMemoryTracing({ instrumentations: ["http", "express", "fastify"] });
+// Loaded after tracing started, through require, so the instrumentations' require hooks patch them.
+const require = createRequire(import.meta.url);
+const http = require("node:http") as typeof import("node:http");
+const express = require("express") as typeof import("express");
+const Fastify = require("fastify") as typeof import("fastify").default;
+
+const identify = (req: import("node:http").IncomingMessage) => ({
+  user: req.headers["x-user"] as string | undefined,
+  tenant: req.headers["x-tenant"] as string | undefined,
+});
+
+/** Work the handler does inside the request: a child span that must inherit the baggage. */
+function childWork(): void {
+  trace.getTracer("app").startActiveSpan("load user", (span) => span.end());
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function spansAfter(expected: number): Promise<ReadableSpan[]> {
+  // The server span ends just after the response is sent; give it a moment, bounded.
+  for (let i = 0; i < 50; i++) {
+    await tracing.handle.forceFlush();
+    if (tracing.exporter.getFinishedSpans().length >= expected) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return tracing.takeSpans();
+}
+
+function checkRequest(spans: ReadableSpan[], response: Response, route: string) {
+  const server = spans.find((s) => s.name === `GET ${route}`);
+  assert.ok(server, `no server span named "GET ${route}" in ${JSON.stringify(spans.map((s) => s.name))}`);
+  assert.is(server?.attributes["http.route"], route);
+  const ctx = server?.spanContext();
+  assert.is(response.headers.get("traceparent"), `00-${ctx?.traceId}-${ctx?.spanId}-01`);
+  assert.is(server?.attributes["tenant.id"], "acme");
+  assert.is(server?.attributes["enduser.id"], "u-7");
+  const child = spans.find((s) => s.name === "load user");
+  // Express adds its own request-handler span in between, so check the trace, not the parent.
+  assert.is(child?.spanContext().traceId, ctx?.traceId);
+  assert.is(child?.attributes["tenant.id"], "acme", "baggage set by the middleware reached the child span");
+  return server;
+}
+
+const headers = { "x-user": "u-7", "x-tenant": "acme", "x-request-id": "req-123" };
+
+const frameworks = suite("middleware");
+
+frameworks("express: route name, headers, identity, request id", async () => {
+  const app = express();
+  app.use(expressTracing({ identify }));
+  app.get("/users/:id", (_req, res) => {
+    childWork();
+    res.json({ ok: true });
+  });
+  app.get("/healthz", (_req, res) => {
+    res.send("ok");
+  });
+  const server = http.createServer(app);
+  const base = await listen(server);
+  try {
+    const response = await fetch(`${base}/users/42`, { headers });
+    assert.is(response.status, 200);
+    assert.is(response.headers.get("x-request-id"), "req-123");
+    const server = checkRequest(await spansAfter(2), response, "/users/:id");
+    assert.is(server?.attributes["http.request.id"], "req-123");
+    // A health check, then a normal request: once the latter's spans are in, the former would be too.
+    await (await fetch(`${base}/healthz`)).text();
+    await (await fetch(`${base}/users/1`)).text();
+    const later = await spansAfter(2);
+    assert.ok(later.some((s) => s.attributes["url.path"] === "/users/1"));
+    assert.not.ok(
+      later.some((s) => s.attributes["url.path"] === "/healthz"),
+      "health checks are not traced",
+    );
+  } finally {
+    server.close();
+  }
+});
+
+frameworks("fastify: route name from the route pattern, generated request id", async () => {
+  const app = Fastify();
+  await app.register(fastifyTracing({ identify }));
+  app.get("/orders/:orderId/items", async () => {
+    childWork();
+    return { ok: true };
+  });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const { port } = app.server.address() as AddressInfo;
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/orders/9/items`, {
+      headers: { "x-user": "u-7", "x-tenant": "acme" },
+    });
+    assert.is(response.status, 200);
+    assert.match(response.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+    checkRequest(await spansAfter(2), response, "/orders/:orderId/items");
+  } finally {
+    await app.close();
+  }
+});
+
+frameworks("node:http: route from the resolver; x-trace-id header variant", async () => {
+  const server = http.createServer(
+    httpTracing(
+      (_req, res) => {
+        childWork();
+        res.end("ok");
+      },
+      {
+        identify,
+        route: (req) => (req.url?.startsWith("/files/") ? "/files/:name" : undefined),
+        responseHeader: "x-trace-id",
+      },
+    ),
+  );
+  const base = await listen(server);
+  try {
+    const response = await fetch(`${base}/files/report.pdf`, { headers });
+    await response.text();
+    const spans = await spansAfter(2);
+    const span = spans.find((s) => s.name === "GET /files/:name");
+    assert.ok(span, JSON.stringify(spans.map((s) => s.name)));
+    assert.is(response.headers.get("x-trace-id"), span?.spanContext().traceId);
+    assert.is(response.headers.get("traceparent"), null);
+  } finally {
+    server.close();
+  }
+});
+
+frameworks("the identify hook may throw: the request is served, no identity recorded", async () => {
+  const server = http.createServer(
+    httpTracing((_req, res) => res.end("ok"), {
+      identify: () => {
+        throw new Error("auth service down");
+      },
+    }),
+  );
+  const base = await listen(server);
+  try {
+    const response = await fetch(`${base}/x`);
+    assert.is(await response.text(), "ok");
+    const [span] = await spansAfter(1);
+    assert.is(span?.attributes["enduser.id"], undefined);
+  } finally {
+    server.close();
+  }
+});
+
+frameworks.after(() => tracing.handle.shutdown());
+frameworks.run();

@@ -1,0 +1,111 @@
+// initTracing(): starting twice is harmless, an SDK registered by someone else is respected,
+// OTEL_SDK_DISABLED=true turns everything off, a bad setting in the preload leaves the service
+// running untraced with an error naming the setting, and stats() reports export failures exactly.
+// Cases that need a fresh process run in a child `node`, which strips the TypeScript itself.
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { trace } from "@opentelemetry/api";
+import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
+import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { getTracingHandle, initTracing } from "../src/setup.ts";
+
+const SRC = join(import.meta.dirname, "..", "src");
+const setupUrl = pathToFileURL(join(SRC, "setup.ts")).href;
+
+/** Runs an ES module snippet in a fresh Node process; `env` replaces OTEL_* / GL_* of ours. */
+function runNode(args: string[], env: Record<string, string> = {}) {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("OTEL_") && !k.startsWith("GL_")),
+  );
+  const result = spawnSync(process.execPath, args, { env: { ...clean, ...env }, encoding: "utf8", timeout: 20_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+class FailingExporter implements SpanExporter {
+  exported = 0;
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.exported += spans.length;
+    done({ code: ExportResultCode.FAILED, error: new Error("connect ECONNREFUSED 127.0.0.1:4318") });
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const failing = new FailingExporter();
+const handle = initTracing(
+  { serviceName: "setup-test", metricsExporter: "none", handleSignals: false, instrumentations: [] },
+  { exporter: failing },
+);
+
+test("a second initTracing() returns the first handle and starts nothing new", () => {
+  const again = initTracing({ serviceName: "other" });
+  assert.is(again, handle);
+  assert.is(getTracingHandle(), handle);
+  assert.is(again.config?.serviceName, "setup-test");
+});
+
+test("export failures are counted exactly in stats(); nothing is thrown to the application", async () => {
+  const tracer = trace.getTracer("t");
+  for (let i = 0; i < 37; i++) tracer.startSpan(`s${i}`).end();
+  await handle.forceFlush();
+  const stats = handle.stats();
+  assert.is(stats.enabled, true);
+  assert.is(failing.exported, 37);
+  assert.is(stats.droppedExportFailed, 37);
+  assert.is(stats.dropped, 37);
+  assert.is(stats.exported, 0);
+  assert.equal(stats.exportFailuresByError, { Error: 37 });
+});
+
+test("OTEL_SDK_DISABLED=true: no provider registered, stats say disabled", () => {
+  const script = `
+    import { trace } from "@opentelemetry/api";
+    import { initTracing } from ${JSON.stringify(setupUrl)};
+    const handle = initTracing({ serviceName: "off" });
+    const span = trace.getTracer("t").startSpan("x");
+    console.log(JSON.stringify({ enabled: handle.stats().enabled, recording: span.isRecording() }));
+  `;
+  const off = runNode(["--input-type=module", "-e", script], { OTEL_SDK_DISABLED: "true" });
+  assert.is(off.status, 0, off.stderr);
+  assert.equal(JSON.parse(off.stdout), { enabled: false, recording: false });
+  const on = runNode(["--input-type=module", "-e", script], {
+    OTEL_SDK_DISABLED: "false",
+    OTEL_METRICS_EXPORTER: "none",
+  });
+  assert.equal(JSON.parse(on.stdout), { enabled: true, recording: true });
+});
+
+test("another SDK already registered: ours steps aside instead of registering twice", () => {
+  const script = `
+    import { trace } from "@opentelemetry/api";
+    import { TracerProvider } from "@opentelemetry/sdk-trace";
+    import { initTracing } from ${JSON.stringify(setupUrl)};
+    const theirs = new TracerProvider();
+    trace.setGlobalTracerProvider(theirs);
+    const handle = initTracing({ serviceName: "second", metricsExporter: "none" });
+    console.log(JSON.stringify({ enabled: handle.stats().enabled, kept: trace.getTracerProvider().getDelegate() === theirs }));
+  `;
+  const result = runNode(["--input-type=module", "-e", script]);
+  assert.is(result.status, 0, result.stderr);
+  assert.equal(JSON.parse(result.stdout), { enabled: false, kept: true });
+  assert.match(result.stderr, /another OpenTelemetry SDK is already registered/);
+});
+
+test("preload with a bad setting: the error names it, the application still runs", () => {
+  const result = runNode(["--import", join(SRC, "register.ts"), "-e", "console.log('app ran')"], {
+    OTEL_BSP_MAX_QUEUE_SIZE: "lots",
+  });
+  assert.is(result.status, 0);
+  assert.is(result.stdout.trim(), "app ran");
+  assert.match(
+    result.stderr,
+    /OTEL_BSP_MAX_QUEUE_SIZE="lots" is invalid: expected an integer from 1 .*; tracing is off/,
+  );
+});
+
+test.after(() => handle.shutdown());
+test.run();

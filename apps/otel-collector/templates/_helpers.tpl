@@ -57,11 +57,6 @@ greenlang.io/cluster: {{ .root.Values.cluster.name }}
 greenlang.io/environment: {{ .root.Values.cluster.environment }}
 {{- end -}}
 
-{{/* Values of one tier. */}}
-{{- define "otelcol.tierValues" -}}
-{{- toYaml (index .root.Values.tiers .tier) -}}
-{{- end -}}
-
 {{/* Does the HPA own this tier's replica count? The gateway is never autoscaled (see values.yaml). */}}
 {{- define "otelcol.autoscaled" -}}
 {{- $t := index .root.Values.tiers .tier -}}

@@ -5,7 +5,8 @@
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { type ReadableSpan, trace } from "@opentelemetry/api";
+import { trace } from "@opentelemetry/api";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { expressTracing, fastifyTracing, httpTracing } from "../src/middleware.ts";

@@ -78,23 +78,27 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (modelErrors.length > 0) return fail(log, [...modelErrors, "generate: nothing written"], 1);
 
   // 2. Render everything in memory before touching the disk.
+  // Clusters render concurrently; results and errors are taken in cluster order, so output and
+  // messages are the same whatever finishes first.
+  const renders = await Promise.allSettled(
+    clusters.map(async (cluster) => {
+      const clusterStarted = performance.now();
+      const output = await renderCluster(root, cluster);
+      return { output, elapsed: seconds(clusterStarted) };
+    }),
+  );
   const plans: Planned[] = [];
-  for (const cluster of clusters) {
-    const environment = cluster.identity.environment;
-    const clusterStarted = performance.now();
-    let output: ClusterOutput;
-    try {
-      output = await renderCluster(root, cluster);
-    } catch (error) {
-      if (!(error instanceof RenderError)) throw error;
-      return fail(log, [error.message, "generate: nothing written"], 1);
+  for (const [index, render] of renders.entries()) {
+    if (render.status === "rejected") {
+      if (!(render.reason instanceof RenderError)) throw render.reason;
+      return fail(log, [render.reason.message, "generate: nothing written"], 1);
     }
+    const { output, elapsed } = render.value;
+    const environment = (clusters[index] as Cluster).identity.environment;
     const current = await readGenerated(root, environment);
     const difference = compareTrees(output.files, current);
     plans.push({ environment, output, current, difference });
-    log(
-      `${environment.padEnd(8)} ${String(output.files.size).padStart(3)} files rendered in ${seconds(clusterStarted)}`,
-    );
+    log(`${environment.padEnd(8)} ${String(output.files.size).padStart(3)} files rendered in ${elapsed}`);
   }
   const orphanFiles = options.environment === undefined ? orphans : [];
 

@@ -42,9 +42,12 @@ function ownFolder(
 
 export async function renderCluster(root: string, cluster: Cluster): Promise<ClusterOutput> {
   const environment = cluster.identity.environment;
-  const apps = [];
-  // One chart at a time: helm is the expensive step and the machine's cores are shared.
-  for (const app of CHART_APPS) apps.push(await renderApp(root, cluster, app));
+  // Charts render concurrently (helm.ts bounds the processes); the first failure in chart order
+  // is the one reported, so the message does not depend on which process finished first.
+  const settled = await Promise.allSettled(CHART_APPS.map((app) => renderApp(root, cluster, app)));
+  const failure = settled.find((result) => result.status === "rejected");
+  if (failure) throw failure.reason;
+  const apps = settled.map((result) => (result as PromiseFulfilledResult<Awaited<ReturnType<typeof renderApp>>>).value);
 
   const allowed = new Set<string>(OWNED_NAMESPACES);
   const namespaces = new Set<string>();

@@ -32,7 +32,30 @@ export function helmCommandLine(request: HelmTemplateRequest, chartPath: string)
   return `helm template ${request.release} ${chartPath} --namespace ${request.namespace} --kube-version ${request.kubeVersion}`;
 }
 
-export async function helmTemplate(request: HelmTemplateRequest): Promise<string> {
+/**
+ * At most this many helm processes at once. Helm renders on one core; two overlap our own YAML
+ * work with helm's without crowding a shared two-core machine.
+ */
+export const HELM_CONCURRENCY = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function withHelmSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= HELM_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
+  running += 1;
+  try {
+    return await work();
+  } finally {
+    running -= 1;
+    waiting.shift()?.();
+  }
+}
+
+export function helmTemplate(request: HelmTemplateRequest): Promise<string> {
+  return withHelmSlot(() => runHelmTemplate(request));
+}
+
+async function runHelmTemplate(request: HelmTemplateRequest): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "generate-values-"));
   try {
     const valuesFile = join(dir, "values.json");

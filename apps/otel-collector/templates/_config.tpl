@@ -252,7 +252,7 @@ exporters:
         timeout: {{ $v.loadBalancing.dnsTimeout }}
     sending_queue:
       enabled: true
-      queue_size: 1000
+      queue_size: {{ $v.loadBalancing.queueSize }}
     retry_on_failure:
       enabled: true
       max_elapsed_time: 60s

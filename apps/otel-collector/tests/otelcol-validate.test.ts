@@ -2,8 +2,9 @@
 // tools/otelcol/ (same release and components as the deployed contrib image). The bad cases prove
 // the check fires on a component the build lacks and on a key a component rejects.
 // Limit found here: `validate` does not create processors, so a tail_sampling policy of an unknown
-// type passes it (it only fails when the Collector starts). values.schema.json's enum of policy
-// types is what stops that (values-schema.test.ts).
+// type or an invalid RE2 pattern passes it (they fail only when the Collector starts).
+// values.schema.json's enum of policy types stops the first (values-schema.test.ts), and
+// starts.int.test.ts starts every rendered config for real to catch the rest.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

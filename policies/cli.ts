@@ -40,11 +40,13 @@ function parseArgs(argv: readonly string[]): Args {
     };
     if (arg === "--format") {
       const format = value();
-      if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}" (text, json, sarif, github)`);
+      if (!(FORMATS as readonly string[]).includes(format))
+        throw new UsageError(`unknown format "${format}" (text, json, sarif, github)`);
       args.format = format as Format;
     } else if (arg.startsWith("--format=")) {
       const format = arg.slice("--format=".length);
-      if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}" (text, json, sarif, github)`);
+      if (!(FORMATS as readonly string[]).includes(format))
+        throw new UsageError(`unknown format "${format}" (text, json, sarif, github)`);
       args.format = format as Format;
     } else if (arg === "--kube-version") {
       const version = value();
@@ -76,7 +78,8 @@ async function main(): Promise<number> {
     return 2;
   }
   if (args.listRules) {
-    for (const rule of [...RULES, ...BUILTIN_CHECKS]) console.log(`${rule.id.padEnd(38)} ${rule.severity.padEnd(8)} ${rule.title}`);
+    for (const rule of [...RULES, ...BUILTIN_CHECKS])
+      console.log(`${rule.id.padEnd(38)} ${rule.severity.padEnd(8)} ${rule.title}`);
     return 0;
   }
   const result = await runGate({

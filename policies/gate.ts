@@ -84,13 +84,22 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   for (const target of targets) {
     if (!existsSync(join(root, target))) throw new UsageError(`no such file or folder: ${target}`);
   }
-  const charts = defaultRun ? await listCharts(root) : await listCharts(root, [...new Set(targets.map(chartOf).filter((c): c is string => c !== null))]);
-  let requested = (await listFiles(root, targets.filter((t) => !chartOf(t)))).filter((f) => !defaultRun || !DEFAULT_SKIP.test(f));
+  const charts = defaultRun
+    ? await listCharts(root)
+    : await listCharts(root, [...new Set(targets.map(chartOf).filter((c): c is string => c !== null))]);
+  let requested = (
+    await listFiles(
+      root,
+      targets.filter((t) => !chartOf(t)),
+    )
+  ).filter((f) => !defaultRun || !DEFAULT_SKIP.test(f));
   requested = requested.filter((f) => !chartOf(f));
   const requestedSet = new Set(requested);
 
   // Cross-object rules need the whole cluster even when one file of it is asked for.
-  const clusterDirs = [...new Set(requested.map((f) => /^clusters\/[^/]+/.exec(f)?.[0]).filter((d): d is string => !!d))];
+  const clusterDirs = [
+    ...new Set(requested.map((f) => /^clusters\/[^/]+/.exec(f)?.[0]).filter((d): d is string => !!d)),
+  ];
   const context = [...new Set([...requested, ...(await listFiles(root, clusterDirs))])].sort();
   const loaded = await loadYaml(root, context);
   findings.push(...loaded.findings.filter((f) => requestedSet.has(f.file)));
@@ -112,7 +121,10 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   for (const object of reported) {
     let version = options.kubeVersion ?? versions[object.scope];
     if (!version) {
-      const fromModel = object.scope.startsWith("clusters/") && object.environment ? clusterKubernetesVersion(root, object.environment) : null;
+      const fromModel =
+        object.scope.startsWith("clusters/") && object.environment
+          ? clusterKubernetesVersion(root, object.environment)
+          : null;
       version = fromModel ?? DEFAULT_KUBERNETES_VERSION;
       versions[object.scope] = version;
     }
@@ -144,7 +156,8 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     if (!members.some((o) => requestedSet.has(o.file))) continue;
     for (const rule of kubernetesRules) {
       for (const { object, violation } of rule.check(members, { root })) {
-        if (requestedSet.has(object.file)) findings.push(objectFinding(object, rule, violation.path, violation.message));
+        if (requestedSet.has(object.file))
+          findings.push(objectFinding(object, rule, violation.path, violation.message));
       }
     }
     void scope;
@@ -179,7 +192,8 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     const kubeVersion = `${options.kubeVersion ?? Object.values(versions)[0] ?? DEFAULT_KUBERNETES_VERSION}.0`;
     const tasks = [...(await helmLintTasks(root, charts, kubeVersion)), ...otelcolTasks(root, reported)];
     const [tempo, toolResults] = await Promise.all([checkTempo(root, reported), limited(tasks, 2)]);
-    if (tempo === null) notes.push("apps/tempo/config-schema/check.ts is not there yet: the Tempo key-schema check was skipped");
+    if (tempo === null)
+      notes.push("apps/tempo/config-schema/check.ts is not there yet: the Tempo key-schema check was skipped");
     else findings.push(...tempo);
     for (const result of toolResults) findings.push(...result);
   }

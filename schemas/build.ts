@@ -17,7 +17,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { type JsonSchema, openApiToJsonSchema, stripDefinition, strictify } from "./strict.ts";
+import { type JsonSchema, openApiToJsonSchema, strictify, stripDefinition } from "./strict.ts";
 
 const HERE = import.meta.dirname;
 const OUT = join(HERE, "generated");
@@ -126,7 +126,10 @@ interface CrdDocument {
 
 function requiredVersion(goMod: string, module: string): string {
   const line = goMod.split("\n").find((l) => l.trim().startsWith(`${module} v`) || l.startsWith(`require ${module} v`));
-  const version = line?.trim().split(/\s+/).find((part) => part.startsWith("v"));
+  const version = line
+    ?.trim()
+    .split(/\s+/)
+    .find((part) => part.startsWith("v"));
   if (!version) throw new Error(`schemas/crdgen: ${module} is not pinned`);
   return version;
 }

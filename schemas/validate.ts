@@ -133,7 +133,9 @@ function typesOf(schema: unknown): string {
 /** Turns Ajv errors into one readable problem per field; `oneOf` noise is folded into its parent. */
 export function explain(errors: readonly ErrorObject[]): { path: string; message: string; rule: string }[] {
   const out: { path: string; message: string; rule: string }[] = [];
-  const oneOfPaths = new Set(errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath));
+  const oneOfPaths = new Set(
+    errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath),
+  );
   const seen = new Set<string>();
   for (const error of errors) {
     let path = pointerToPath(error.instancePath);
@@ -218,13 +220,25 @@ export function validateObjects(objects: readonly K8sObject[], registry: SchemaR
   for (const object of objects) {
     if (!object.apiVersion || !object.kind) {
       const missing = [!object.apiVersion && "apiVersion", !object.kind && "kind"].filter(Boolean).join(" and ");
-      findings.push(finding(object, "schema-required", !object.apiVersion ? "apiVersion" : "kind", `missing ${missing}: not a Kubernetes object`));
+      findings.push(
+        finding(
+          object,
+          "schema-required",
+          !object.apiVersion ? "apiVersion" : "kind",
+          `missing ${missing}: not a Kubernetes object`,
+        ),
+      );
       continue;
     }
     const validate = registry.validator(object.apiVersion, object.kind);
     if (!validate) {
       findings.push(
-        finding(object, "schema-unknown-kind", "", `no schema for ${object.apiVersion} ${object.kind} at Kubernetes ${registry.version}`),
+        finding(
+          object,
+          "schema-unknown-kind",
+          "",
+          `no schema for ${object.apiVersion} ${object.kind} at Kubernetes ${registry.version}`,
+        ),
       );
       continue;
     }

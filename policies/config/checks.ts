@@ -22,10 +22,15 @@ interface ToolResult {
 
 function run(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<ToolResult> {
   return new Promise((resolve) => {
-    execFile(command, args, { env: { ...process.env, ...env }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 127) : 0;
-      resolve({ code, output: `${stdout}${stderr}`.trim() || (error?.message ?? "") });
-    });
+    execFile(
+      command,
+      args,
+      { env: { ...process.env, ...env }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 127) : 0;
+        resolve({ code, output: `${stdout}${stderr}`.trim() || (error?.message ?? "") });
+      },
+    );
   });
 }
 
@@ -49,7 +54,19 @@ function tool(root: string, name: string): string {
 }
 
 function base(file: string, rule: string, message: string, remediation: string): Finding {
-  return { file, apiVersion: "", kind: "", namespace: "", name: "", path: "", rule, severity: "error", message, remediation, waived: false };
+  return {
+    file,
+    apiVersion: "",
+    kind: "",
+    namespace: "",
+    name: "",
+    path: "",
+    rule,
+    severity: "error",
+    message,
+    remediation,
+    waived: false,
+  };
 }
 
 function onObject(config: EmbeddedConfig, rule: string, path: string, message: string, remediation: string): Finding {
@@ -76,7 +93,11 @@ export async function listCharts(root: string, only?: readonly string[]): Promis
 }
 
 /** helm lint --strict once per ci/*-values.yaml (or once with the chart's defaults when none). */
-export async function helmLintTasks(root: string, charts: readonly string[], kubeVersion: string): Promise<(() => Promise<Finding[]>)[]> {
+export async function helmLintTasks(
+  root: string,
+  charts: readonly string[],
+  kubeVersion: string,
+): Promise<(() => Promise<Finding[]>)[]> {
   const tasks: (() => Promise<Finding[]>)[] = [];
   for (const chart of charts) {
     const ciDir = join(root, chart, "ci");
@@ -95,7 +116,12 @@ export async function helmLintTasks(root: string, charts: readonly string[], kub
           .map((l) => l.replace(root, "").trim());
         const detail = problems.length > 0 ? problems.join("; ") : result.output.split("\n").slice(-3).join(" ");
         return [
-          base(valuesFile ?? `${chart}/Chart.yaml`, "helm-lint", `helm lint --strict ${chart}${valuesFile ? ` -f ${valuesFile}` : ""}: ${detail}`, "Fix what helm lint reports (run the same command to see it)."),
+          base(
+            valuesFile ?? `${chart}/Chart.yaml`,
+            "helm-lint",
+            `helm lint --strict ${chart}${valuesFile ? ` -f ${valuesFile}` : ""}: ${detail}`,
+            "Fix what helm lint reports (run the same command to see it).",
+          ),
         ];
       });
     }
@@ -121,7 +147,13 @@ export async function checkTempo(root: string, objects: readonly K8sObject[]): P
   return configs.flatMap((config) =>
     check(config.config).map((problem) => {
       const inner = problem.path.replace(/^\//, "").replace(/\//g, ".");
-      return onObject(config, "tempo-config", inner ? `${config.path}.${inner}` : config.path, problem.message, "Use only keys Tempo 2.7 knows (apps/tempo/config-schema/tempo-2.7.schema.json).");
+      return onObject(
+        config,
+        "tempo-config",
+        inner ? `${config.path}.${inner}` : config.path,
+        problem.message,
+        "Use only keys Tempo 2.7 knows (apps/tempo/config-schema/tempo-2.7.schema.json).",
+      );
     }),
   );
 }
@@ -146,7 +178,15 @@ export function otelcolTasks(root: string, objects: readonly K8sObject[]): (() =
       const result = await run(tool(root, "otelcol"), ["validate", `--config=file:${file}`], placeholderEnv(text));
       if (result.code === 0) return [];
       const lines = result.output.split("\n").filter((l) => l.trim() !== "" && !/^\d{4}-\d{2}-\d{2}T/.test(l));
-      return [onObject(config, "otelcol-validate", config.path, `otelcol validate: ${lines.slice(-4).join(" ").slice(0, 600)}`, "Fix the Collector config so the pinned otelcol accepts it.")];
+      return [
+        onObject(
+          config,
+          "otelcol-validate",
+          config.path,
+          `otelcol validate: ${lines.slice(-4).join(" ").slice(0, 600)}`,
+          "Fix the Collector config so the pinned otelcol accepts it.",
+        ),
+      ];
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

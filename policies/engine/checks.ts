@@ -11,30 +11,60 @@ const check = (id: string, title: string, rationale: string, remediation: string
 });
 
 export const BUILTIN_CHECKS: readonly RuleMeta[] = [
-  check("yaml-syntax", "Files are valid YAML", "A file that does not parse cannot be reviewed or applied.", "Fix the YAML syntax."),
+  check(
+    "yaml-syntax",
+    "Files are valid YAML",
+    "A file that does not parse cannot be reviewed or applied.",
+    "Fix the YAML syntax.",
+  ),
   check(
     "yaml-duplicate-key",
     "No duplicate keys in a YAML mapping",
     "Parsers disagree on which duplicate wins; the reviewer sees one value and the cluster gets another.",
     "Keep one occurrence of the key.",
   ),
-  check("schema", "Objects match their schema", "The API server rejects or silently rewrites invalid objects.", "Make the field match the schema."),
+  check(
+    "schema",
+    "Objects match their schema",
+    "The API server rejects or silently rewrites invalid objects.",
+    "Make the field match the schema.",
+  ),
   check(
     "schema-unknown-field",
     "No unknown fields, at any level",
     "The API server drops unknown fields silently: a typo'd setting simply never takes effect.",
     "Remove the field or fix its spelling.",
   ),
-  check("schema-required", "Required fields are present", "The API server rejects the object.", "Add the required field."),
-  check("schema-type", "Fields have the type the API expects", "The API server rejects the object.", "Use the expected type."),
-  check("schema-enum", "Enumerated fields use an allowed value", "The API server rejects the object.", "Use one of the allowed values."),
+  check(
+    "schema-required",
+    "Required fields are present",
+    "The API server rejects the object.",
+    "Add the required field.",
+  ),
+  check(
+    "schema-type",
+    "Fields have the type the API expects",
+    "The API server rejects the object.",
+    "Use the expected type.",
+  ),
+  check(
+    "schema-enum",
+    "Enumerated fields use an allowed value",
+    "The API server rejects the object.",
+    "Use one of the allowed values.",
+  ),
   check(
     "schema-unknown-kind",
     "Every object's kind has a schema",
     "An object of an unknown apiVersion/kind cannot be checked and is likely a typo or a missing CRD.",
     "Use an apiVersion/kind the cluster serves, or add the CRD to schemas/build.ts.",
   ),
-  check("schema-not-an-object", "Every document is a mapping", "Kubernetes objects are mappings.", "Make each document one object."),
+  check(
+    "schema-not-an-object",
+    "Every document is a mapping",
+    "Kubernetes objects are mappings.",
+    "Make each document one object.",
+  ),
   check(
     "schema-kubernetes-version",
     "The cluster's Kubernetes version has schemas",
@@ -48,7 +78,12 @@ export const BUILTIN_CHECKS: readonly RuleMeta[] = [
     "A waiver is a decision someone must be able to read and revisit.",
     "Fix or remove the waiver.",
   ),
-  check("helm-lint", "Charts pass helm lint --strict with their CI values", "helm lint catches template and chart errors before rendering.", "Fix what helm lint reports."),
+  check(
+    "helm-lint",
+    "Charts pass helm lint --strict with their CI values",
+    "helm lint catches template and chart errors before rendering.",
+    "Fix what helm lint reports.",
+  ),
   check(
     "tempo-config",
     "The rendered Tempo config uses only Tempo 2.7 keys",

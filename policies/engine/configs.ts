@@ -30,7 +30,11 @@ function embedded(object: K8sObject, recognise: (config: Json) => boolean): Embe
 
 /** Tempo: a server block plus trace storage or one of its component blocks. */
 export function isTempoConfig(config: Json): boolean {
-  return "storage" in config && ("server" in config || "ingester" in config || "distributor" in config) && !("receivers" in config && "exporters" in config);
+  return (
+    "storage" in config &&
+    ("server" in config || "ingester" in config || "distributor" in config) &&
+    !("receivers" in config && "exporters" in config)
+  );
 }
 
 /** Collector: receivers, exporters and service.pipelines. */

@@ -1,5 +1,14 @@
 // Small constructors so each rule file holds only its metadata and its check.
-import type { K8sObject, KubernetesRule, RuleContext, RuleMeta, TerraformLocation, TerraformModule, TerraformRule, Violation } from "./types.ts";
+import type {
+  K8sObject,
+  KubernetesRule,
+  RuleContext,
+  RuleMeta,
+  TerraformLocation,
+  TerraformModule,
+  TerraformRule,
+  Violation,
+} from "./types.ts";
 
 /** A rule that looks at one object at a time (it may still read the rest of its scope). */
 export function objectRule(
@@ -32,6 +41,8 @@ export function scopeRule(
   return { ...meta, target: "kubernetes" };
 }
 
-export function terraformRule(meta: RuleMeta & { check: (module: TerraformModule) => TerraformLocation[] }): TerraformRule {
+export function terraformRule(
+  meta: RuleMeta & { check: (module: TerraformModule) => TerraformLocation[] },
+): TerraformRule {
   return { ...meta, target: "terraform" };
 }

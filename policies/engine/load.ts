@@ -72,7 +72,12 @@ function childPath(parent: string, key: string | number): string {
   return /^[A-Za-z_$][\w$-]*$/.test(key) ? (parent ? `${parent}.${key}` : key) : `${parent}["${key}"]`;
 }
 
-function duplicateKeys(node: Node | null | undefined, path: string, lines: LineCounter, out: { path: string; line: number }[]): void {
+function duplicateKeys(
+  node: Node | null | undefined,
+  path: string,
+  lines: LineCounter,
+  out: { path: string; line: number }[],
+): void {
   if (isMap(node)) {
     const seen = new Set<string>();
     for (const pair of node.items) {
@@ -111,7 +116,9 @@ export function parseYamlFile(file: string, text: string): { objects: K8sObject[
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {
         const at = lines.linePos(error.pos[0]).line;
-        findings.push(fileFinding(file, "yaml-syntax", "", `document ${index + 1}: ${error.message.split("\n")[0]}`, at));
+        findings.push(
+          fileFinding(file, "yaml-syntax", "", `document ${index + 1}: ${error.message.split("\n")[0]}`, at),
+        );
       }
       return;
     }
@@ -139,7 +146,13 @@ export function parseYamlFile(file: string, text: string): { objects: K8sObject[
     };
     for (const dup of dups) {
       findings.push({
-        ...fileFinding(file, "yaml-duplicate-key", dup.path, `duplicate key ${dup.path}: the key appears twice in the same mapping`, dup.line),
+        ...fileFinding(
+          file,
+          "yaml-duplicate-key",
+          dup.path,
+          `duplicate key ${dup.path}: the key appears twice in the same mapping`,
+          dup.line,
+        ),
         apiVersion: object.apiVersion,
         kind: object.kind,
         namespace: object.namespace,
@@ -151,7 +164,10 @@ export function parseYamlFile(file: string, text: string): { objects: K8sObject[
   return { objects, findings };
 }
 
-export async function loadYaml(root: string, files: readonly string[]): Promise<{ objects: K8sObject[]; findings: Finding[] }> {
+export async function loadYaml(
+  root: string,
+  files: readonly string[],
+): Promise<{ objects: K8sObject[]; findings: Finding[] }> {
   const objects: K8sObject[] = [];
   const findings: Finding[] = [];
   const yamlFiles = files.filter((f) => /\.ya?ml$/.test(f) && !NOT_OBJECTS.has(f.split("/").pop() ?? ""));
@@ -164,7 +180,10 @@ export async function loadYaml(root: string, files: readonly string[]): Promise<
   return { objects, findings };
 }
 
-export async function loadTerraform(root: string, files: readonly string[]): Promise<{ modules: TerraformModule[]; findings: Finding[] }> {
+export async function loadTerraform(
+  root: string,
+  files: readonly string[],
+): Promise<{ modules: TerraformModule[]; findings: Finding[] }> {
   const { parse } = await import("@cdktf/hcl2json");
   const byDir = new Map<string, string[]>();
   for (const file of files.filter((f) => f.endsWith(".tf"))) {

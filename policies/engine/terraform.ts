@@ -57,7 +57,8 @@ export function refersTo(value: unknown, address: string): boolean {
 export function resolveLocals(value: string, values: Json, depth = 0): string {
   if (depth > 5) return value;
   const whole = /^\$\{local\.([\w-]+)\}$/.exec(value);
-  if (whole?.[1] && typeof values[whole[1]] === "string") return resolveLocals(values[whole[1]] as string, values, depth + 1);
+  if (whole?.[1] && typeof values[whole[1]] === "string")
+    return resolveLocals(values[whole[1]] as string, values, depth + 1);
   return value.replace(/\$\{local\.([\w-]+)\}/g, (match, name: string) =>
     typeof values[name] === "string" && !(values[name] as string).startsWith("${") ? (values[name] as string) : match,
   );

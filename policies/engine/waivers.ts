@@ -35,13 +35,18 @@ function invalid(file: string, path: string, message: string, object?: K8sObject
     rule: "waiver-invalid",
     severity: "error",
     message,
-    remediation: "Give the waiver a rule id the gate knows, a reason a reviewer can judge and (in waivers.yaml) a future expiry date.",
+    remediation:
+      "Give the waiver a rule id the gate knows, a reason a reviewer can judge and (in waivers.yaml) a future expiry date.",
     waived: false,
     ...(object ? { line: object.line } : {}),
   };
 }
 
-export async function readWaivers(root: string, ruleIds: ReadonlySet<string>, today: string): Promise<{ entries: WaiverEntry[]; findings: Finding[] }> {
+export async function readWaivers(
+  root: string,
+  ruleIds: ReadonlySet<string>,
+  today: string,
+): Promise<{ entries: WaiverEntry[]; findings: Finding[] }> {
   let text: string;
   try {
     text = await readFile(`${root}/${WAIVERS_FILE}`, "utf8");
@@ -54,7 +59,10 @@ export async function readWaivers(root: string, ruleIds: ReadonlySet<string>, to
   try {
     doc = parse(text, { uniqueKeys: true });
   } catch (error) {
-    return { entries, findings: [invalid(WAIVERS_FILE, "", `cannot parse: ${(error as Error).message.split("\n")[0]}`)] };
+    return {
+      entries,
+      findings: [invalid(WAIVERS_FILE, "", `cannot parse: ${(error as Error).message.split("\n")[0]}`)],
+    };
   }
   list(obj(doc).waivers).forEach((raw, index) => {
     const entry = obj(raw);
@@ -62,14 +70,18 @@ export async function readWaivers(root: string, ruleIds: ReadonlySet<string>, to
     const rule = String(entry.rule ?? "");
     const target = String(entry.target ?? "");
     const reason = typeof entry.reason === "string" ? entry.reason.trim() : "";
-    const expires = entry.expires instanceof Date ? entry.expires.toISOString().slice(0, 10) : String(entry.expires ?? "");
+    const expires =
+      entry.expires instanceof Date ? entry.expires.toISOString().slice(0, 10) : String(entry.expires ?? "");
     const unknownKeys = Object.keys(entry).filter((k) => !["rule", "target", "reason", "expires"].includes(k));
-    if (unknownKeys.length > 0) findings.push(invalid(WAIVERS_FILE, `${path}.${unknownKeys[0]}`, `unknown field(s) ${unknownKeys.join(", ")}`));
+    if (unknownKeys.length > 0)
+      findings.push(invalid(WAIVERS_FILE, `${path}.${unknownKeys[0]}`, `unknown field(s) ${unknownKeys.join(", ")}`));
     if (!ruleIds.has(rule)) findings.push(invalid(WAIVERS_FILE, `${path}.rule`, `unknown rule "${rule}"`));
     if (!target) findings.push(invalid(WAIVERS_FILE, `${path}.target`, "no target"));
     if (!reason) findings.push(invalid(WAIVERS_FILE, `${path}.reason`, `waiver of ${rule} has no reason`));
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(expires)) findings.push(invalid(WAIVERS_FILE, `${path}.expires`, `expires must be YYYY-MM-DD, found "${expires}"`));
-    else if (expires < today) findings.push(invalid(WAIVERS_FILE, `${path}.expires`, `waiver of ${rule} for ${target} expired on ${expires}`));
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(expires))
+      findings.push(invalid(WAIVERS_FILE, `${path}.expires`, `expires must be YYYY-MM-DD, found "${expires}"`));
+    else if (expires < today)
+      findings.push(invalid(WAIVERS_FILE, `${path}.expires`, `waiver of ${rule} for ${target} expired on ${expires}`));
     else if (reason && target && ruleIds.has(rule)) entries.push({ rule, target, reason, expires, index });
   });
   return { entries, findings };
@@ -84,7 +96,8 @@ export function checkAnnotationWaivers(objects: readonly K8sObject[], ruleIds: R
       const rule = key.slice(ANNOTATION_PREFIX.length);
       const path = `metadata.annotations["${key}"]`;
       if (!ruleIds.has(rule)) out.push(invalid(object.file, path, `waiver names unknown rule "${rule}"`, object));
-      if (typeof value !== "string" || value.trim() === "") out.push(invalid(object.file, path, `waiver of ${rule} has no reason`, object));
+      if (typeof value !== "string" || value.trim() === "")
+        out.push(invalid(object.file, path, `waiver of ${rule} has no reason`, object));
     }
   }
   return out;
@@ -99,12 +112,18 @@ function matchesTarget(finding: Finding, target: string): boolean {
 }
 
 /** Marks findings waived (annotation on their object first, then waivers.yaml). */
-export function applyWaivers(findings: Finding[], objects: readonly K8sObject[], entries: readonly WaiverEntry[]): void {
+export function applyWaivers(
+  findings: Finding[],
+  objects: readonly K8sObject[],
+  entries: readonly WaiverEntry[],
+): void {
   const byIdentity = new Map<string, K8sObject>();
   for (const o of objects) byIdentity.set(`${o.file}\u0000${o.kind}\u0000${o.namespace}\u0000${o.name}`, o);
   for (const finding of findings) {
     if (finding.rule === "waiver-invalid") continue;
-    const object = byIdentity.get(`${finding.file}\u0000${finding.kind}\u0000${finding.namespace}\u0000${finding.name}`);
+    const object = byIdentity.get(
+      `${finding.file}\u0000${finding.kind}\u0000${finding.namespace}\u0000${finding.name}`,
+    );
     const reason = object ? annotations(object)[`${ANNOTATION_PREFIX}${finding.rule}`] : undefined;
     if (typeof reason === "string" && reason.trim() !== "") {
       finding.waived = true;

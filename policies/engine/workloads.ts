@@ -4,7 +4,15 @@ import type { K8sObject } from "./types.ts";
 
 export type Json = Record<string, unknown>;
 
-export const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"]);
+export const WORKLOAD_KINDS = new Set([
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "ReplicaSet",
+  "Job",
+  "CronJob",
+  "Pod",
+]);
 /** Workloads whose pods serve continuously (probes, PDBs and spread make sense for them). */
 export const SERVING_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod"]);
 export const CLUSTER_SCOPED_KINDS = new Set([
@@ -36,7 +44,10 @@ export function list(value: unknown): unknown[] {
 }
 
 export function isWorkload(object: K8sObject): boolean {
-  return WORKLOAD_KINDS.has(object.kind) && (object.apiVersion === "v1" || object.apiVersion.startsWith("apps/") || object.apiVersion.startsWith("batch/"));
+  return (
+    WORKLOAD_KINDS.has(object.kind) &&
+    (object.apiVersion === "v1" || object.apiVersion.startsWith("apps/") || object.apiVersion.startsWith("batch/"))
+  );
 }
 
 /** The pod spec of a workload and its field path; null for anything that has none. */
@@ -44,7 +55,12 @@ export function podSpec(object: K8sObject): { spec: Json; path: string; labels: 
   const body = object.body;
   switch (object.kind) {
     case "Pod":
-      return { spec: obj(body.spec), path: "spec", labels: obj(obj(body.metadata).labels), labelsPath: "metadata.labels" };
+      return {
+        spec: obj(body.spec),
+        path: "spec",
+        labels: obj(obj(body.metadata).labels),
+        labelsPath: "metadata.labels",
+      };
     case "CronJob": {
       const template = obj(obj(obj(obj(body.spec).jobTemplate).spec).template);
       return {
@@ -140,7 +156,12 @@ export function selects(selector: Json, labels: Json, plainMap = false): boolean
 }
 
 /** Workloads of the namespace whose pods carry labels the selector matches. */
-export function workloadsSelectedBy(selector: Json, namespace: string, all: readonly K8sObject[], plainMap = false): K8sObject[] {
+export function workloadsSelectedBy(
+  selector: Json,
+  namespace: string,
+  all: readonly K8sObject[],
+  plainMap = false,
+): K8sObject[] {
   return all.filter((o) => {
     if (o.namespace !== namespace || !isWorkload(o)) return false;
     const pod = podSpec(o);

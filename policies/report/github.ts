@@ -15,7 +15,11 @@ export function formatGithub(findings: readonly Finding[]): string {
   return findings
     .map((f) => {
       const command = f.waived ? "notice" : f.severity === "error" ? "error" : "warning";
-      const properties = [`file=${escapeProperty(f.file)}`, ...(f.line ? [`line=${f.line}`] : []), `title=${escapeProperty(f.rule)}`];
+      const properties = [
+        `file=${escapeProperty(f.file)}`,
+        ...(f.line ? [`line=${f.line}`] : []),
+        `title=${escapeProperty(f.rule)}`,
+      ];
       const object = f.kind ? `${f.kind} ${f.namespace ? `${f.namespace}/` : ""}${f.name} ` : "";
       const text = `${object}${f.path ? `${f.path}: ` : ""}${f.message}${f.waived ? ` (waived: ${f.waiver})` : ` — ${f.remediation}`}`;
       return `::${command} ${properties.join(",")}::${escapeData(text)}\n`;

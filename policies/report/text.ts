@@ -17,7 +17,11 @@ export function summarize(findings: readonly Finding[]): { errors: number; warni
   };
 }
 
-export function formatText(findings: readonly Finding[], stats: { files: number; objects: number }, color = false): string {
+export function formatText(
+  findings: readonly Finding[],
+  stats: { files: number; objects: number },
+  color = false,
+): string {
   const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
   const lines: string[] = [];
   let current = "";
@@ -26,7 +30,11 @@ export function formatText(findings: readonly Finding[], stats: { files: number;
       current = f.file;
       lines.push("", paint("1", f.file));
     }
-    const level = f.waived ? paint("2", "waived ") : f.severity === "error" ? paint("31", "error  ") : paint("33", "warning");
+    const level = f.waived
+      ? paint("2", "waived ")
+      : f.severity === "error"
+        ? paint("31", "error  ")
+        : paint("33", "warning");
     const where = [f.line ? `:${f.line}` : "", objectLabel(f), f.path].filter(Boolean).join(" ");
     lines.push(`  ${level} ${where}: ${f.message} [${f.rule}]`);
     lines.push(`          ${f.waived ? `waiver: ${f.waiver}` : `fix: ${f.remediation}`}`);

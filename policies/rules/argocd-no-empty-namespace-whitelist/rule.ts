@@ -5,8 +5,10 @@ export default objectRule({
   id: "argocd-no-empty-namespace-whitelist",
   severity: "error",
   title: "AppProjects never carry an empty namespaceResourceWhitelist",
-  rationale: "Argo CD reads a present but empty namespaceResourceWhitelist as deny-all: every namespaced resource stops syncing.",
-  remediation: "Omit namespaceResourceWhitelist to allow all namespaced kinds, or list the {group, kind} pairs allowed.",
+  rationale:
+    "Argo CD reads a present but empty namespaceResourceWhitelist as deny-all: every namespaced resource stops syncing.",
+  remediation:
+    "Omit namespaceResourceWhitelist to allow all namespaced kinds, or list the {group, kind} pairs allowed.",
   applies: (object) => object.kind === "AppProject" && object.apiVersion.startsWith("argoproj.io/"),
   each(object) {
     const whitelist = obj(object.body.spec).namespaceResourceWhitelist;

@@ -12,7 +12,12 @@ export default objectRule({
   each(object) {
     const automated = obj(obj(obj(object.body.spec).syncPolicy).automated);
     return automated.prune === true && automated.allowEmpty === true
-      ? [{ path: "spec.syncPolicy.automated.allowEmpty", message: "automated prune is on and allowEmpty: true lets an empty sync delete everything" }]
+      ? [
+          {
+            path: "spec.syncPolicy.automated.allowEmpty",
+            message: "automated prune is on and allowEmpty: true lets an empty sync delete everything",
+          },
+        ]
       : [];
   },
 });

@@ -14,18 +14,24 @@ export default scopeRule({
   id: "k8s-default-deny-network-policy",
   severity: "error",
   title: "Every namespace with workloads has a default-deny NetworkPolicy",
-  rationale: "Pods accept traffic from anywhere in the cluster until a policy selects them; allow-lists only mean something on top of a deny-all.",
-  remediation: "Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] and no rules in each namespace, then allow what is needed.",
+  rationale:
+    "Pods accept traffic from anywhere in the cluster until a policy selects them; allow-lists only mean something on top of a deny-all.",
+  remediation:
+    "Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] and no rules in each namespace, then allow what is needed.",
   check(objects) {
     const out = [];
     const namespaces = new Map<string, K8sObject>();
-    for (const object of objects) if (isWorkload(object) && !namespaces.has(object.namespace)) namespaces.set(object.namespace, object);
+    for (const object of objects)
+      if (isWorkload(object) && !namespaces.has(object.namespace)) namespaces.set(object.namespace, object);
     for (const [namespace, first] of namespaces) {
       const denied = objects.some((o) => o.kind === "NetworkPolicy" && o.namespace === namespace && isDefaultDeny(o));
       if (!denied) {
         out.push({
           object: first,
-          violation: { path: "metadata.namespace", message: `namespace "${namespace || "(none)"}" has workloads but no default-deny NetworkPolicy` },
+          violation: {
+            path: "metadata.namespace",
+            message: `namespace "${namespace || "(none)"}" has workloads but no default-deny NetworkPolicy`,
+          },
         });
       }
     }

@@ -10,6 +10,8 @@ export default objectRule({
   applies: (object) => object.kind === "Deployment" || object.kind === "StatefulSet",
   each(object, all) {
     if (obj(object.body.spec).replicas === undefined || !hpaFor(object, all)) return [];
-    return [{ path: "spec.replicas", message: `${object.kind} ${object.name} is scaled by an HPA but sets spec.replicas` }];
+    return [
+      { path: "spec.replicas", message: `${object.kind} ${object.name} is scaled by an HPA but sets spec.replicas` },
+    ];
   },
 });

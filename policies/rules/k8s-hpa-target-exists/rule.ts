@@ -11,6 +11,13 @@ export default objectRule({
   each(object, all) {
     const ref = obj(obj(object.body.spec).scaleTargetRef);
     const found = all.some((o) => o.kind === ref.kind && o.name === ref.name && o.namespace === object.namespace);
-    return found ? [] : [{ path: "spec.scaleTargetRef", message: `no ${String(ref.kind)} "${String(ref.name)}" in namespace ${object.namespace}` }];
+    return found
+      ? []
+      : [
+          {
+            path: "spec.scaleTargetRef",
+            message: `no ${String(ref.kind)} "${String(ref.name)}" in namespace ${object.namespace}`,
+          },
+        ];
   },
 });

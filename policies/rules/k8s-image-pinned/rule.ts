@@ -13,7 +13,8 @@ export default objectRule({
   id: "k8s-image-pinned",
   severity: "error",
   title: "Images are pinned to a version tag or digest",
-  rationale: "A missing or `latest` tag makes every pod restart a silent upgrade, and rollbacks impossible to reason about.",
+  rationale:
+    "A missing or `latest` tag makes every pod restart a silent upgrade, and rollbacks impossible to reason about.",
   remediation: "Use an explicit version tag (grafana/tempo:2.7.2) or a digest (@sha256:…); never `latest`.",
   applies: isWorkload,
   each(object) {

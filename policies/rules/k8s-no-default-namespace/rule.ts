@@ -10,8 +10,10 @@ export default objectRule({
   remediation: "Set metadata.namespace explicitly to the application's namespace.",
   applies: (object) => object.kind !== "" && !CLUSTER_SCOPED_KINDS.has(object.kind),
   each(object) {
-    if (object.namespace === "") return [{ path: "metadata.namespace", message: `${object.kind} ${object.name} has no metadata.namespace` }];
-    if (object.namespace === "default") return [{ path: "metadata.namespace", message: `${object.kind} ${object.name} is in the default namespace` }];
+    if (object.namespace === "")
+      return [{ path: "metadata.namespace", message: `${object.kind} ${object.name} has no metadata.namespace` }];
+    if (object.namespace === "default")
+      return [{ path: "metadata.namespace", message: `${object.kind} ${object.name} is in the default namespace` }];
     return [];
   },
 });

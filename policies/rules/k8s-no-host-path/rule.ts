@@ -5,7 +5,8 @@ export default objectRule({
   id: "k8s-no-host-path",
   severity: "error",
   title: "Pods mount no hostPath volumes",
-  rationale: "A hostPath volume exposes the node's filesystem (container runtime socket, kubelet credentials) to the pod.",
+  rationale:
+    "A hostPath volume exposes the node's filesystem (container runtime socket, kubelet credentials) to the pod.",
   remediation: "Use an emptyDir, a PersistentVolumeClaim, a ConfigMap/Secret or a projected volume instead.",
   applies: isWorkload,
   each(object) {
@@ -15,7 +16,12 @@ export default objectRule({
       const volume = obj(v);
       return volume.hostPath === undefined
         ? []
-        : [{ path: `${pod.path}.volumes[${i}].hostPath`, message: `volume "${String(volume.name)}" mounts host path ${String(obj(volume.hostPath).path)}` }];
+        : [
+            {
+              path: `${pod.path}.volumes[${i}].hostPath`,
+              message: `volume "${String(volume.name)}" mounts host path ${String(obj(volume.hostPath).path)}`,
+            },
+          ];
     });
   },
 });

@@ -5,7 +5,8 @@ export default objectRule({
   id: "k8s-no-privilege-escalation",
   severity: "error",
   title: "Containers forbid privilege escalation",
-  rationale: "Unless disabled, setuid binaries inside the image can gain more privileges than the process started with.",
+  rationale:
+    "Unless disabled, setuid binaries inside the image can gain more privileges than the process started with.",
   remediation: "Set securityContext.allowPrivilegeEscalation: false on every container.",
   applies: isWorkload,
   each(object) {

@@ -9,8 +9,10 @@ export default objectRule({
   id: "k8s-no-secret-env-literals",
   severity: "error",
   title: "No secrets as literal environment values",
-  rationale: "A literal in the manifest is a secret committed to Git and readable by anyone who can read the Deployment.",
-  remediation: "Reference a Secret with env[].valueFrom.secretKeyRef (or mount it as a file); use IRSA instead of static cloud keys.",
+  rationale:
+    "A literal in the manifest is a secret committed to Git and readable by anyone who can read the Deployment.",
+  remediation:
+    "Reference a Secret with env[].valueFrom.secretKeyRef (or mount it as a file); use IRSA instead of static cloud keys.",
   applies: isWorkload,
   each(object) {
     return containers(object).flatMap(({ container, path, name }) =>
@@ -19,7 +21,12 @@ export default objectRule({
         const value = env.value;
         if (typeof value !== "string" || value === "") return [];
         if (!SECRET_NAME.test(String(env.name)) && !SECRET_VALUE.test(value)) return [];
-        return [{ path: `${path}.env[${i}].value`, message: `container "${name}" sets ${String(env.name)} to a literal value` }];
+        return [
+          {
+            path: `${path}.env[${i}].value`,
+            message: `container "${name}" sets ${String(env.name)} to a literal value`,
+          },
+        ];
       }),
     );
   },

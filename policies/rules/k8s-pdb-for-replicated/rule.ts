@@ -12,8 +12,18 @@ export default objectRule({
     if (desiredReplicas(object, all) < 2) return [];
     const labels = podSpec(object)?.labels ?? {};
     const covered = all.some(
-      (o) => o.kind === "PodDisruptionBudget" && o.namespace === object.namespace && selects(obj(obj(o.body.spec).selector), labels),
+      (o) =>
+        o.kind === "PodDisruptionBudget" &&
+        o.namespace === object.namespace &&
+        selects(obj(obj(o.body.spec).selector), labels),
     );
-    return covered ? [] : [{ path: "spec.template.metadata.labels", message: `${object.kind} ${object.name} runs several replicas but no PodDisruptionBudget selects its pods` }];
+    return covered
+      ? []
+      : [
+          {
+            path: "spec.template.metadata.labels",
+            message: `${object.kind} ${object.name} runs several replicas but no PodDisruptionBudget selects its pods`,
+          },
+        ];
   },
 });

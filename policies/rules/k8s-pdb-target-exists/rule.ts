@@ -12,6 +12,11 @@ export default objectRule({
     const selector = obj(obj(object.body.spec).selector);
     return workloadsSelectedBy(selector, object.namespace, all).length > 0
       ? []
-      : [{ path: "spec.selector", message: `PodDisruptionBudget ${object.name} selects no workload's pods in namespace ${object.namespace}` }];
+      : [
+          {
+            path: "spec.selector",
+            message: `PodDisruptionBudget ${object.name} selects no workload's pods in namespace ${object.namespace}`,
+          },
+        ];
   },
 });

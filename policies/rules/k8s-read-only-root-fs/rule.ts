@@ -5,7 +5,8 @@ export default objectRule({
   id: "k8s-read-only-root-fs",
   severity: "error",
   title: "Containers mount their root filesystem read-only",
-  rationale: "A writable image filesystem lets an intruder drop tools and persist changes; writable paths should be explicit volumes.",
+  rationale:
+    "A writable image filesystem lets an intruder drop tools and persist changes; writable paths should be explicit volumes.",
   remediation: "Set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the process must write.",
   applies: isWorkload,
   each(object) {

@@ -15,9 +15,15 @@ export default objectRule({
       const own = obj(container.securityContext);
       const nonRoot = own.runAsNonRoot ?? podContext.runAsNonRoot;
       const user = own.runAsUser ?? podContext.runAsUser;
-      if (user === 0) return [{ path: `${path}.securityContext.runAsUser`, message: `container "${name}" runs as UID 0` }];
+      if (user === 0)
+        return [{ path: `${path}.securityContext.runAsUser`, message: `container "${name}" runs as UID 0` }];
       if (nonRoot !== true) {
-        return [{ path: `${path}.securityContext.runAsNonRoot`, message: `container "${name}" does not set runAsNonRoot: true (pod or container)` }];
+        return [
+          {
+            path: `${path}.securityContext.runAsNonRoot`,
+            message: `container "${name}" does not set runAsNonRoot: true (pod or container)`,
+          },
+        ];
       }
       return [];
     });

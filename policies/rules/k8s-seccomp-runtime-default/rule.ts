@@ -7,7 +7,8 @@ export default objectRule({
   id: "k8s-seccomp-runtime-default",
   severity: "error",
   title: "Pods run under the RuntimeDefault seccomp profile",
-  rationale: "Without a seccomp profile every syscall is open to the container, including the ones most kernel exploits use.",
+  rationale:
+    "Without a seccomp profile every syscall is open to the container, including the ones most kernel exploits use.",
   remediation: "Set spec.securityContext.seccompProfile.type: RuntimeDefault on the pod (or on each container).",
   applies: isWorkload,
   each(object) {
@@ -18,8 +19,14 @@ export default objectRule({
       if (CONFINED.has(String(type))) return [];
       return [
         {
-          path: type === undefined ? `${pod?.path}.securityContext.seccompProfile` : `${path}.securityContext.seccompProfile.type`,
-          message: type === undefined ? `container "${name}" has no seccomp profile` : `container "${name}" uses seccomp profile ${String(type)}`,
+          path:
+            type === undefined
+              ? `${pod?.path}.securityContext.seccompProfile`
+              : `${path}.securityContext.seccompProfile.type`,
+          message:
+            type === undefined
+              ? `container "${name}" has no seccomp profile`
+              : `container "${name}" uses seccomp profile ${String(type)}`,
         },
       ];
     });

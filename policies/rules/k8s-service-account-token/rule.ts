@@ -9,7 +9,11 @@ function hasRbac(serviceAccount: string, namespace: string, all: readonly K8sObj
       (o.kind === "RoleBinding" || o.kind === "ClusterRoleBinding") &&
       list(o.body.subjects).some((s) => {
         const subject = obj(s);
-        return subject.kind === "ServiceAccount" && subject.name === serviceAccount && (subject.namespace ?? o.namespace) === namespace;
+        return (
+          subject.kind === "ServiceAccount" &&
+          subject.name === serviceAccount &&
+          (subject.namespace ?? o.namespace) === namespace
+        );
       }),
   );
 }
@@ -26,7 +30,9 @@ export default objectRule({
     const pod = podSpec(object);
     if (!pod) return [];
     const serviceAccount = String(pod.spec.serviceAccountName ?? "default");
-    const account = all.find((o) => o.kind === "ServiceAccount" && o.name === serviceAccount && o.namespace === object.namespace);
+    const account = all.find(
+      (o) => o.kind === "ServiceAccount" && o.name === serviceAccount && o.namespace === object.namespace,
+    );
     const mounted = pod.spec.automountServiceAccountToken ?? account?.body.automountServiceAccountToken ?? true;
     if (mounted === false || hasRbac(serviceAccount, object.namespace, all)) return [];
     return [

@@ -6,7 +6,8 @@ export default objectRule({
   severity: "error",
   title: "Replicated workloads spread across nodes or zones",
   rationale: "Replicas scheduled onto one node or zone all fail together, which defeats running several.",
-  remediation: "Add topologySpreadConstraints (topology.kubernetes.io/zone, kubernetes.io/hostname) or a podAntiAffinity.",
+  remediation:
+    "Add topologySpreadConstraints (topology.kubernetes.io/zone, kubernetes.io/hostname) or a podAntiAffinity.",
   applies: (object) => object.kind === "Deployment" || object.kind === "StatefulSet",
   each(object, all) {
     if (desiredReplicas(object, all) < 2) return [];
@@ -18,6 +19,11 @@ export default objectRule({
       list(anti.preferredDuringSchedulingIgnoredDuringExecution).length > 0;
     return spread || hasAnti
       ? []
-      : [{ path: "spec.template.spec.topologySpreadConstraints", message: `${object.kind} ${object.name} runs several replicas with no topology spread or pod anti-affinity` }];
+      : [
+          {
+            path: "spec.template.spec.topologySpreadConstraints",
+            message: `${object.kind} ${object.name} runs several replicas with no topology spread or pod anti-affinity`,
+          },
+        ];
   },
 });

@@ -7,7 +7,8 @@ export default scopeRule({
   id: "otel-memory-limiter-first",
   severity: "error",
   title: "Every Collector traces pipeline starts with memory_limiter",
-  rationale: "Only a memory_limiter placed first can refuse data before the other processors buffer it; elsewhere the Collector is OOM-killed under load.",
+  rationale:
+    "Only a memory_limiter placed first can refuse data before the other processors buffer it; elsewhere the Collector is OOM-killed under load.",
   remediation: "Make memory_limiter the first entry of processors in each traces pipeline.",
   check(objects) {
     const out: { object: K8sObject; violation: Violation }[] = [];
@@ -18,7 +19,10 @@ export default scopeRule({
         if (first === undefined || componentType(String(first)) !== "memory_limiter") {
           out.push({
             object,
-            violation: { path: `${path}.service.pipelines["${id}"].processors[0]`, message: `pipeline ${id} starts with ${first === undefined ? "no processor" : String(first)}` },
+            violation: {
+              path: `${path}.service.pipelines["${id}"].processors[0]`,
+              message: `pipeline ${id} starts with ${first === undefined ? "no processor" : String(first)}`,
+            },
           });
         }
       }

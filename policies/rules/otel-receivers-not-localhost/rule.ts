@@ -10,7 +10,8 @@ export default scopeRule({
   severity: "error",
   title: "The Collector's OTLP receivers listen beyond localhost",
   rationale: "Since v0.104 the Collector binds localhost by default: in a pod that means no other pod can send spans.",
-  remediation: "Set receivers.otlp.protocols.grpc.endpoint: ${env:MY_POD_IP}:4317 and http.endpoint: ${env:MY_POD_IP}:4318.",
+  remediation:
+    "Set receivers.otlp.protocols.grpc.endpoint and http.endpoint to the pod IP (the env:MY_POD_IP variable, ports 4317 and 4318).",
   check(objects) {
     const out: { object: K8sObject; violation: Violation }[] = [];
     for (const { object, path, config } of collectorConfigs(objects)) {
@@ -19,8 +20,19 @@ export default scopeRule({
         for (const [protocol, settings] of Object.entries(obj(obj(value).protocols))) {
           const endpoint = obj(settings).endpoint;
           const where = `${path}.receivers["${id}"].protocols.${protocol}.endpoint`;
-          if (endpoint === undefined) out.push({ object, violation: { path: where, message: `receiver ${id} ${protocol} has no endpoint and defaults to localhost` } });
-          else if (LOOPBACK.test(String(endpoint))) out.push({ object, violation: { path: where, message: `receiver ${id} ${protocol} listens on ${String(endpoint)}` } });
+          if (endpoint === undefined)
+            out.push({
+              object,
+              violation: {
+                path: where,
+                message: `receiver ${id} ${protocol} has no endpoint and defaults to localhost`,
+              },
+            });
+          else if (LOOPBACK.test(String(endpoint)))
+            out.push({
+              object,
+              violation: { path: where, message: `receiver ${id} ${protocol} listens on ${String(endpoint)}` },
+            });
         }
       }
     }

@@ -7,8 +7,10 @@ export default scopeRule({
   id: "otel-tail-sampling-behind-lb",
   severity: "error",
   title: "Tail sampling runs only behind trace-ID load balancing",
-  rationale: "tail_sampling decides per trace; if a trace's spans reach different instances each sees a fragment and decides wrongly.",
-  remediation: "Put a front tier with the load_balancing exporter (routing_key: traceID) in front of the tail_sampling gateway.",
+  rationale:
+    "tail_sampling decides per trace; if a trace's spans reach different instances each sees a fragment and decides wrongly.",
+  remediation:
+    "Put a front tier with the load_balancing exporter (routing_key: traceID) in front of the tail_sampling gateway.",
   check(objects) {
     const configs = collectorConfigs(objects);
     const balancedByTrace = configs.some(({ config }) =>
@@ -27,7 +29,10 @@ export default scopeRule({
         if (at >= 0) {
           out.push({
             object,
-            violation: { path: `${path}.service.pipelines["${id}"].processors[${at}]`, message: `pipeline ${id} tail-samples but no Collector config in this cluster load-balances by traceID` },
+            violation: {
+              path: `${path}.service.pipelines["${id}"].processors[${at}]`,
+              message: `pipeline ${id} tail-samples but no Collector config in this cluster load-balances by traceID`,
+            },
           });
         }
       }

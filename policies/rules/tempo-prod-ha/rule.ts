@@ -8,7 +8,8 @@ export default scopeRule({
   id: "tempo-prod-ha",
   severity: "error",
   title: "Tempo in prod replicates every trace 3 times over at least 3 ingesters",
-  rationale: "With replication factor 1 (Tempo's default) losing one ingester loses the traces it held in memory and WAL.",
+  rationale:
+    "With replication factor 1 (Tempo's default) losing one ingester loses the traces it held in memory and WAL.",
   remediation: "Set ingester.lifecycler.ring.replication_factor: 3 and run at least 3 ingesters (one per zone).",
   check(objects) {
     const out: { object: K8sObject; violation: Violation }[] = [];
@@ -16,7 +17,13 @@ export default scopeRule({
     for (const { object, path, config } of configs) {
       const factor = obj(obj(obj(config.ingester).lifecycler).ring).replication_factor;
       if (factor !== 3) {
-        out.push({ object, violation: { path: `${path}.ingester.lifecycler.ring.replication_factor`, message: `replication_factor is ${String(factor ?? "unset (1)")}, prod needs 3` } });
+        out.push({
+          object,
+          violation: {
+            path: `${path}.ingester.lifecycler.ring.replication_factor`,
+            message: `replication_factor is ${String(factor ?? "unset (1)")}, prod needs 3`,
+          },
+        });
       }
     }
     const workloads = tempoWorkloads(objects).filter((w) => w.environment === "prod");
@@ -24,7 +31,10 @@ export default scopeRule({
     const total = ingesters.reduce((n, w) => n + desiredReplicas(w, objects), 0);
     const anchor = ingesters[0] ?? workloads[0] ?? configs[0]?.object;
     if (anchor && total < 3) {
-      out.push({ object: anchor, violation: { path: "spec.replicas", message: `prod runs ${total} Tempo ingester replica(s), needs at least 3` } });
+      out.push({
+        object: anchor,
+        violation: { path: "spec.replicas", message: `prod runs ${total} Tempo ingester replica(s), needs at least 3` },
+      });
     }
     return out;
   },

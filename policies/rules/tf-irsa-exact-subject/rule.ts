@@ -8,8 +8,10 @@ export default terraformRule({
   id: "tf-irsa-exact-subject",
   severity: "error",
   title: "IRSA trust names exactly one service account",
-  rationale: "A pattern (StringLike, *) in the :sub condition lets any pod of the cluster, in any namespace, assume the role.",
-  remediation: "Use condition { test = \"StringEquals\", variable = \"<issuer>:sub\", values = [\"system:serviceaccount:<ns>:<sa>\"] }.",
+  rationale:
+    "A pattern (StringLike, *) in the :sub condition lets any pod of the cluster, in any namespace, assume the role.",
+  remediation:
+    'Use condition { test = "StringEquals", variable = "<issuer>:sub", values = ["system:serviceaccount:<ns>:<sa>"] }.',
   check(module) {
     const values = locals(module);
     const out = [];
@@ -18,11 +20,17 @@ export default terraformRule({
       const where = { file: document.file, address: document.address };
       const subjects = nested(statement, "condition").filter((c) => String(c.variable).endsWith(":sub"));
       if (subjects.length === 0) {
-        out.push({ ...where, path: `statement[${index}].condition`, message: "web-identity trust has no :sub condition" });
+        out.push({
+          ...where,
+          path: `statement[${index}].condition`,
+          message: "web-identity trust has no :sub condition",
+        });
         continue;
       }
       for (const condition of subjects) {
-        const bad = strings(condition.values).map((v) => resolveLocals(v, values)).filter((v) => !EXACT_SUBJECT.test(v));
+        const bad = strings(condition.values)
+          .map((v) => resolveLocals(v, values))
+          .filter((v) => !EXACT_SUBJECT.test(v));
         if (condition.test !== "StringEquals" || bad.length > 0) {
           out.push({
             ...where,
@@ -37,7 +45,12 @@ export default terraformRule({
       const text = String(role.body.assume_role_policy ?? "");
       if (!text.includes("jsonencode") || !text.includes("AssumeRoleWithWebIdentity")) continue;
       if (/StringLike/.test(text) || /system:serviceaccount:[^"]*\*/.test(text)) {
-        out.push({ file: role.file, address: role.address, path: "assume_role_policy", message: "inline web-identity trust uses a pattern on the service-account subject" });
+        out.push({
+          file: role.file,
+          address: role.address,
+          path: "assume_role_policy",
+          message: "inline web-identity trust uses a pattern on the service-account subject",
+        });
       }
     }
     return out;

@@ -10,6 +10,11 @@ export default terraformRule({
   check(module) {
     return resources(module, "aws_kms_key")
       .filter((key) => !isTrue(key.body.enable_key_rotation))
-      .map((key) => ({ file: key.file, address: key.address, path: "enable_key_rotation", message: `key ${key.address} does not enable rotation` }));
+      .map((key) => ({
+        file: key.file,
+        address: key.address,
+        path: "enable_key_rotation",
+        message: `key ${key.address} does not enable rotation`,
+      }));
   },
 });

@@ -20,13 +20,19 @@ export default terraformRule({
   severity: "error",
   title: "Taggable AWS resources carry the platform's tags",
   rationale: "Untagged resources cannot be attributed to an environment or owner in cost reports, audits or clean-ups.",
-  remediation: "Set tags = local.tags (var.tags merged with environment, cluster, managed-by, component) or provider default_tags.",
+  remediation:
+    "Set tags = local.tags (var.tags merged with environment, cluster, managed-by, component) or provider default_tags.",
   check(module) {
-    const defaultTags = module.files.some(({ hcl }) => list(obj(hcl.provider).aws).some((p) => nested(obj(p), "default_tags").length > 0));
+    const defaultTags = module.files.some(({ hcl }) =>
+      list(obj(hcl.provider).aws).some((p) => nested(obj(p), "default_tags").length > 0),
+    );
     if (defaultTags) return [];
     return resources(module)
       .filter((r) => TAGGABLE.has(r.type))
-      .filter((r) => r.body.tags === undefined || (typeof r.body.tags === "object" && Object.keys(obj(r.body.tags)).length === 0))
+      .filter(
+        (r) =>
+          r.body.tags === undefined || (typeof r.body.tags === "object" && Object.keys(obj(r.body.tags)).length === 0),
+      )
       .map((r) => ({ file: r.file, address: r.address, path: "tags", message: `${r.address} has no tags` }));
   },
 });

@@ -1,6 +1,6 @@
 import { terraformRule } from "../../engine/define.ts";
-import type { TerraformModule } from "../../engine/types.ts";
 import { nested, policyStatements, refersTo, resources, strings } from "../../engine/terraform.ts";
+import type { TerraformModule } from "../../engine/types.ts";
 
 /** Policy documents (by address) holding a Deny on aws:SecureTransport = false. */
 function tlsDenyDocuments(module: TerraformModule): Set<string> {
@@ -19,8 +19,10 @@ export default terraformRule({
   id: "tf-s3-tls-only",
   severity: "error",
   title: "S3 bucket policies deny requests without TLS",
-  rationale: "S3 still answers plain HTTP; only a bucket policy denying aws:SecureTransport = false keeps traces off the wire in clear.",
-  remediation: "Attach an aws_s3_bucket_policy with a Deny on s3:* for the bucket and bucket/* when aws:SecureTransport is \"false\".",
+  rationale:
+    "S3 still answers plain HTTP; only a bucket policy denying aws:SecureTransport = false keeps traces off the wire in clear.",
+  remediation:
+    'Attach an aws_s3_bucket_policy with a Deny on s3:* for the bucket and bucket/* when aws:SecureTransport is "false".',
   check(module) {
     const documents = tlsDenyDocuments(module);
     const policies = resources(module, "aws_s3_bucket_policy");
@@ -31,7 +33,16 @@ export default terraformRule({
         if ([...documents].some((d) => refersTo(text, d))) return true;
         return /aws:SecureTransport/.test(text) && /Deny/.test(text) && /false/.test(text); // inline jsonencode(…)
       });
-      return enforced ? [] : [{ file: bucket.file, address: bucket.address, path: "", message: `no bucket policy denies non-TLS access to ${bucket.address}` }];
+      return enforced
+        ? []
+        : [
+            {
+              file: bucket.file,
+              address: bucket.address,
+              path: "",
+              message: `no bucket policy denies non-TLS access to ${bucket.address}`,
+            },
+          ];
     });
   },
 });

@@ -1,0 +1,133 @@
+// The real OpenTelemetry Collector (built by tools/bootstrap.sh into .tools/bin/otelcol) as the
+// OTLP endpoint of integration tests: OTLP/HTTP and OTLP/gRPC receivers on free 127.0.0.1 ports,
+// traces and metrics written by the `file` exporter as OTLP/JSON lines that the test reads back.
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { freePorts } from "../../test/support/ports.ts";
+import { type RunningProcess, startProcess, waitFor } from "../../test/support/process.ts";
+
+export const OTELCOL_BIN = join(import.meta.dirname, "..", "..", ".tools", "bin", "otelcol");
+
+export interface OtlpKeyValue {
+  key: string;
+  value: { stringValue?: string; intValue?: string; boolValue?: boolean; doubleValue?: number; arrayValue?: unknown };
+}
+
+export interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes?: OtlpKeyValue[];
+  status?: { code?: number; message?: string };
+}
+
+/** One span with the resource attributes of the service that sent it, flattened for assertions. */
+export interface ReceivedSpan extends OtlpSpan {
+  resource: Record<string, string | number | boolean>;
+  attrs: Record<string, string | number | boolean>;
+}
+
+export interface Collector {
+  readonly httpEndpoint: string;
+  readonly grpcEndpoint: string;
+  readonly process: RunningProcess;
+  spans(): Promise<ReceivedSpan[]>;
+  /** Raw metric export requests (OTLP/JSON) as received. */
+  metricRequests(): Promise<unknown[]>;
+  stop(): Promise<void>;
+}
+
+export function flatten(attributes: OtlpKeyValue[] = []): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const { key, value } of attributes) {
+    if (value.stringValue !== undefined) out[key] = value.stringValue;
+    else if (value.intValue !== undefined) out[key] = Number(value.intValue);
+    else if (value.doubleValue !== undefined) out[key] = value.doubleValue;
+    else if (value.boolValue !== undefined) out[key] = value.boolValue;
+  }
+  return out;
+}
+
+async function readLines(path: string): Promise<unknown[]> {
+  if (!existsSync(path)) return [];
+  const text = await readFile(path, "utf8");
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line));
+}
+
+interface TracesRequest {
+  resourceSpans?: { resource?: { attributes?: OtlpKeyValue[] }; scopeSpans?: { spans?: OtlpSpan[] }[] }[];
+}
+
+export async function startCollector(): Promise<Collector> {
+  if (!existsSync(OTELCOL_BIN)) throw new Error(`${OTELCOL_BIN} is missing: run npm run bootstrap`);
+  const dir = await mkdtemp(join(tmpdir(), "gl-otelcol-"));
+  const [httpPort, grpcPort] = await freePorts(2);
+  const tracesFile = join(dir, "traces.jsonl");
+  const metricsFile = join(dir, "metrics.jsonl");
+  const config = {
+    receivers: {
+      otlp: {
+        protocols: {
+          http: { endpoint: `127.0.0.1:${httpPort}` },
+          grpc: { endpoint: `127.0.0.1:${grpcPort}` },
+        },
+      },
+    },
+    exporters: {
+      "file/traces": { path: tracesFile, flush_interval: "100ms" },
+      "file/metrics": { path: metricsFile, flush_interval: "100ms" },
+    },
+    service: {
+      telemetry: { logs: { level: "warn" }, metrics: { level: "none" } },
+      pipelines: {
+        traces: { receivers: ["otlp"], exporters: ["file/traces"] },
+        metrics: { receivers: ["otlp"], exporters: ["file/metrics"] },
+      },
+    },
+  };
+  const configFile = join(dir, "config.yaml");
+  await writeFile(configFile, stringify(config));
+  const proc = startProcess(OTELCOL_BIN, [`--config=${configFile}`]);
+  const httpEndpoint = `http://127.0.0.1:${httpPort}`;
+  await waitFor(
+    "otelcol OTLP/HTTP receiver",
+    async () => {
+      const response = await fetch(`${httpEndpoint}/v1/traces`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      return response.ok ? true : undefined;
+    },
+    { process: proc, timeoutMs: 20_000 },
+  );
+  return {
+    httpEndpoint,
+    grpcEndpoint: `http://127.0.0.1:${grpcPort}`,
+    process: proc,
+    async spans() {
+      const spans: ReceivedSpan[] = [];
+      for (const request of (await readLines(tracesFile)) as TracesRequest[]) {
+        for (const rs of request.resourceSpans ?? []) {
+          const resource = flatten(rs.resource?.attributes);
+          for (const ss of rs.scopeSpans ?? [])
+            for (const span of ss.spans ?? []) spans.push({ ...span, resource, attrs: flatten(span.attributes) });
+        }
+      }
+      return spans;
+    },
+    metricRequests: () => readLines(metricsFile),
+    async stop() {
+      await proc.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -36,14 +36,15 @@ export function shortDiff(actual: string, expected: string, maxLines = 12): stri
       i += 1;
       j += 1;
     } else if (
-      j < b.length &&
-      (i === a.length || ((table[i] as number[])[j + 1] as number) >= ((table[i + 1] as number[])[j] as number))
+      i < a.length &&
+      (j === b.length || ((table[i + 1] as number[])[j] as number) >= ((table[i] as number[])[j + 1] as number))
     ) {
-      push(`+${String(j + 1).padStart(4)}: ${b[j]}`);
-      j += 1;
-    } else {
+      // Removals before additions, as in a unified diff.
       push(`-${String(i + 1).padStart(4)}: ${a[i]}`);
       i += 1;
+    } else {
+      push(`+${String(j + 1).padStart(4)}: ${b[j]}`);
+      j += 1;
     }
   }
   if (hidden > 0) out.push(`  … ${hidden} more changed lines`);

@@ -1,9 +1,8 @@
 // Everything `generate` writes for one cluster, in memory: the chart folders, the namespaces
 // folder, the Argo CD folder (each with its kustomization.yaml) and the Terraform inputs. Nothing
 // touches the disk here, so a failure anywhere leaves the committed tree as it was.
-import { CHART_APPS, NAMESPACES_FOLDER } from "../apps.ts";
+import { CHART_APPS, type ChartApp, NAMESPACES_FOLDER } from "../apps.ts";
 import type { Cluster } from "../model/types.ts";
-import { NAMESPACES } from "../platform.ts";
 import { type AppFolder, ARGOCD_FOLDER, argocdObjects } from "./argocd.ts";
 import { yamlHeader } from "./header.ts";
 import { kustomization } from "./kustomization.ts";
@@ -40,11 +39,15 @@ function ownFolder(
   };
 }
 
-export async function renderCluster(root: string, cluster: Cluster): Promise<ClusterOutput> {
+export async function renderCluster(
+  root: string,
+  cluster: Cluster,
+  charts: readonly ChartApp[] = CHART_APPS,
+): Promise<ClusterOutput> {
   const environment = cluster.identity.environment;
   // Charts render concurrently (helm.ts bounds the processes); the first failure in chart order
   // is the one reported, so the message does not depend on which process finished first.
-  const settled = await Promise.allSettled(CHART_APPS.map((app) => renderApp(root, cluster, app)));
+  const settled = await Promise.allSettled(charts.map((app) => renderApp(root, cluster, app)));
   const failure = settled.find((result) => result.status === "rejected");
   if (failure) throw failure.reason;
   const apps = settled.map((result) => (result as PromiseFulfilledResult<Awaited<ReturnType<typeof renderApp>>>).value);
@@ -101,6 +104,3 @@ export async function renderCluster(root: string, cluster: Cluster): Promise<Clu
   files.set(tfvarsPath(environment), tfvarsText(cluster));
   return { environment, files, folders: written.map((folder) => folder.folder) };
 }
-
-/** Namespaces the Argo CD project may deploy to, for documentation and tests. */
-export const PROJECT_NAMESPACES = [...OWNED_NAMESPACES, NAMESPACES.argocd];

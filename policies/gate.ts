@@ -38,6 +38,8 @@ export interface GateResult {
   /** Kubernetes minor version per scope ("clusters/dev" → "1.33"). */
   versions: Record<string, string>;
   notes: string[];
+  /** Milliseconds per phase (load, schema, rules, terraform, config, waivers), for the benchmark. */
+  timings: Record<string, number>;
 }
 
 export const ALL_CHECK_IDS = (rules: readonly Rule[] = RULES): Set<string> =>
@@ -79,6 +81,13 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const notes: string[] = [];
   const findings: Finding[] = [];
   const defaultRun = options.paths.length === 0;
+  const timings: Record<string, number> = {};
+  let mark = performance.now();
+  const lap = (phase: string): void => {
+    const now = performance.now();
+    timings[phase] = Math.round((now - mark) * 10) / 10;
+    mark = now;
+  };
 
   const targets = defaultRun ? DEFAULT_TARGETS.filter((t) => existsSync(join(root, t))) : [...options.paths];
   for (const target of targets) {
@@ -105,6 +114,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   findings.push(...loaded.findings.filter((f) => requestedSet.has(f.file)));
   const objects = loaded.objects;
   const reported = objects.filter((o) => requestedSet.has(o.file));
+  lap("load");
 
   // Schema pass, each scope at its cluster's Kubernetes version.
   const versions: Record<string, string> = {};
@@ -147,6 +157,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     byVersion.set(version, [...(byVersion.get(version) ?? []), object]);
   }
   for (const [version, group] of byVersion) findings.push(...validateObjects(group, registry(version)));
+  lap("schema");
 
   // Policy rules, per scope; findings only for the requested files.
   const scopes = new Map<string, K8sObject[]>();
@@ -162,6 +173,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     }
     void scope;
   }
+  lap("rules");
 
   // Terraform.
   const terraform = await loadTerraform(root, requested);
@@ -187,6 +199,8 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     }
   }
 
+  lap("terraform");
+
   // Config checks with the real tools.
   if (options.configChecks !== false) {
     const kubeVersion = `${options.kubeVersion ?? Object.values(versions)[0] ?? DEFAULT_KUBERNETES_VERSION}.0`;
@@ -198,6 +212,8 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     for (const result of toolResults) findings.push(...result);
   }
 
+  lap("config");
+
   // Waivers.
   const ids = ALL_CHECK_IDS(rules);
   const today = options.today ?? new Date().toISOString().slice(0, 10);
@@ -205,6 +221,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   findings.push(...waivers.findings, ...checkAnnotationWaivers(reported, ids));
   applyWaivers(findings, objects, waivers.entries);
 
+  lap("waivers");
   findings.sort(
     (a, b) =>
       a.file.localeCompare(b.file) ||
@@ -220,6 +237,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     terraformModules: terraform.modules.length,
     versions,
     notes,
+    timings,
   };
 }
 

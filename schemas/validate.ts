@@ -3,14 +3,22 @@
 // PrometheusRule, PodMonitor, Probe, Application, AppProject, ApplicationSet).
 //
 // One Ajv instance per Kubernetes version holds the whole definition set (built-ins + CRDs) once;
-// a validator is compiled the first time a kind is seen and cached, so a corpus of thousands of
-// objects compiles each kind exactly once.
-import { readFileSync } from "node:fs";
+// a validator is compiled the first time a kind is seen and cached in memory, so a corpus of
+// thousands of objects compiles each kind exactly once. Compiled validators are also kept on disk
+// (Ajv standalone code under .cache/gate-validators/, keyed by a hash of the schema files and the
+// Ajv version and options), so later runs load them instead of compiling again.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from "ajv";
+import standaloneCode from "ajv/dist/standalone/index.js";
 import type { Finding, K8sObject } from "../policies/engine/types.ts";
 
 const GENERATED = join(import.meta.dirname, "generated");
+const CACHE = join(import.meta.dirname, "..", ".cache", "gate-validators");
+const requireCjs = createRequire(import.meta.url);
+const AJV_VERSION = (requireCjs("ajv/package.json") as { version: string }).version;
 
 export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35", "1.36"];
 
@@ -20,13 +28,19 @@ interface SchemaSet {
   $defs: Record<string, unknown>;
 }
 
-/** Ranges the Kubernetes OpenAPI formats promise; other formats (byte, double…) are not enforced. */
-const FORMATS = {
-  int32: { type: "number" as const, validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 },
-  int64: { type: "number" as const, validate: (n: number) => Number.isSafeInteger(n) },
-  "date-time": { type: "string" as const, validate: (s: string) => !Number.isNaN(Date.parse(s)) },
+/**
+ * Formats (int32, int64, byte, date-time…) are not asserted, as kubeconform does not: the API
+ * server is their judge, and standalone validators could not carry custom format code.
+ * Ajv's code optimiser and ref inlining cost more compile time than they save here.
+ */
+const AJV_OPTIONS: Options = {
+  allErrors: true,
+  strict: false,
+  validateSchema: false,
+  validateFormats: false,
+  inlineRefs: false,
+  code: { optimize: false, source: true },
 };
-const IGNORED_FORMATS = ["byte", "double", "float", "password", "uri", "duration", "quantity"];
 
 export class SchemaRegistry {
   readonly version: string;
@@ -35,6 +49,7 @@ export class SchemaRegistry {
   private readonly kinds: Record<string, string>;
   private readonly defs: Record<string, unknown>;
   private readonly cache = new Map<string, ValidateFunction | null>();
+  private readonly diskCache: string | null;
 
   constructor(version: string) {
     if (!SUPPORTED_KUBERNETES_VERSIONS.includes(version)) {
@@ -43,14 +58,47 @@ export class SchemaRegistry {
       );
     }
     this.version = version;
-    const builtins = JSON.parse(readFileSync(join(GENERATED, `kubernetes-v${version}.json`), "utf8")) as SchemaSet;
-    const crds = JSON.parse(readFileSync(join(GENERATED, "crds.json"), "utf8")) as SchemaSet;
+    const builtinsText = readFileSync(join(GENERATED, `kubernetes-v${version}.json`), "utf8");
+    const crdsText = readFileSync(join(GENERATED, "crds.json"), "utf8");
+    const builtins = JSON.parse(builtinsText) as SchemaSet;
+    const crds = JSON.parse(crdsText) as SchemaSet;
     this.sources = [builtins.source, crds.source];
     this.kinds = { ...builtins.kinds, ...crds.kinds };
     this.defs = { ...builtins.$defs, ...crds.$defs };
-    this.ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false, formats: FORMATS });
-    for (const format of IGNORED_FORMATS) this.ajv.addFormat(format, true);
+    this.ajv = new Ajv(AJV_OPTIONS);
     this.ajv.addSchema({ $id: "k8s", $defs: this.defs });
+    const key = createHash("sha256")
+      .update(builtinsText)
+      .update(crdsText)
+      .update(AJV_VERSION)
+      .update(JSON.stringify(AJV_OPTIONS))
+      .digest("hex")
+      .slice(0, 16);
+    this.diskCache = process.env.GATE_NO_CACHE ? null : join(CACHE, `v${version}-${key}`);
+  }
+
+  /** Loads a validator compiled by an earlier run, or compiles it and stores it for the next. */
+  private load(name: string): ValidateFunction {
+    const file = this.diskCache ? join(this.diskCache, `${name}.cjs`) : null;
+    if (file && existsSync(file)) {
+      try {
+        return requireCjs(file) as ValidateFunction;
+      } catch {
+        // a torn or stale file: compile again below and overwrite it
+      }
+    }
+    const validate = this.ajv.compile({ $ref: `k8s#/$defs/${name}` });
+    if (file && this.diskCache) {
+      try {
+        mkdirSync(this.diskCache, { recursive: true });
+        const temporary = `${file}.${process.pid}.tmp`;
+        writeFileSync(temporary, standaloneCode(this.ajv, validate));
+        renameSync(temporary, file);
+      } catch {
+        // the cache is an optimisation only: a read-only checkout still validates
+      }
+    }
+    return validate;
   }
 
   /** Whether a schema exists for this apiVersion/kind. */
@@ -64,7 +112,7 @@ export class SchemaRegistry {
     let fn = this.cache.get(key);
     if (fn === undefined) {
       const name = this.kinds[key];
-      fn = name ? this.ajv.compile({ $ref: `k8s#/$defs/${name}` }) : null;
+      fn = name ? this.load(name) : null;
       this.cache.set(key, fn);
     }
     return fn;
@@ -74,6 +122,34 @@ export class SchemaRegistry {
   definition(apiVersion: string, kind: string): { name: string; defs: Record<string, unknown> } | null {
     const name = this.kinds[`${apiVersion}/${kind}`];
     return name ? { name, defs: this.defs } : null;
+  }
+
+  /**
+   * The schema node that applies at a JSON pointer inside an object of this kind (following $ref,
+   * properties, items and map values). Error messages use it to list the fields a mapping allows;
+   * resolving it here keeps the compiled validators free of embedded schemas (verbose mode).
+   */
+  schemaAt(apiVersion: string, kind: string, pointer: string): Record<string, unknown> | null {
+    const name = this.kinds[`${apiVersion}/${kind}`];
+    let node = name ? this.resolve(this.defs[name]) : null;
+    for (const raw of pointer.split("/").slice(1)) {
+      if (!node) return null;
+      const part = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+      const properties = node.properties as Record<string, unknown> | undefined;
+      if (properties && part in properties) node = this.resolve(properties[part]);
+      else if (/^\d+$/.test(part) && node.items) node = this.resolve(node.items);
+      else if (typeof node.additionalProperties === "object") node = this.resolve(node.additionalProperties);
+      else return null;
+    }
+    return node;
+  }
+
+  private resolve(schema: unknown): Record<string, unknown> | null {
+    let node = schema as Record<string, unknown> | undefined;
+    for (let hops = 0; node && typeof node.$ref === "string" && hops < 10; hops++) {
+      node = this.defs[node.$ref.replace("#/$defs/", "")] as Record<string, unknown> | undefined;
+    }
+    return node ?? null;
   }
 
   kindList(): string[] {
@@ -130,8 +206,22 @@ function typesOf(schema: unknown): string {
   return list.length > 0 ? list.join(" or ") : "another type";
 }
 
+/** The value at a JSON pointer (compiled validators run without verbose mode, so errors carry no data). */
+export function valueAt(root: unknown, pointer: string): unknown {
+  let node = root;
+  for (const raw of pointer.split("/").slice(1)) {
+    const part = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined;
+  }
+  return node;
+}
+
 /** Turns Ajv errors into one readable problem per field; `oneOf` noise is folded into its parent. */
-export function explain(errors: readonly ErrorObject[]): { path: string; message: string; rule: string }[] {
+export function explain(
+  errors: readonly ErrorObject[],
+  schemaAt: (pointer: string) => Record<string, unknown> | null = () => null,
+  root: unknown = undefined,
+): { path: string; message: string; rule: string }[] {
   const out: { path: string; message: string; rule: string }[] = [];
   const oneOfPaths = new Set(
     errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath),
@@ -144,7 +234,7 @@ export function explain(errors: readonly ErrorObject[]): { path: string; message
     switch (error.keyword) {
       case "additionalProperties": {
         const field = (error.params as { additionalProperty: string }).additionalProperty;
-        const allowed = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {});
+        const allowed = Object.keys((schemaAt(error.instancePath)?.properties as object | undefined) ?? {});
         const guess = closest(field, allowed);
         path = path ? `${path}.${field}` : field;
         rule = "schema-unknown-field";
@@ -161,24 +251,22 @@ export function explain(errors: readonly ErrorObject[]): { path: string; message
       case "type":
         if (oneOfPaths.has(error.instancePath)) continue;
         rule = "schema-type";
-        message = `expected ${typesOf(error.parentSchema)}, found ${describe(error.data)}`;
+        message = `expected ${typesOf({ type: (error.params as { type: unknown }).type })}, found ${describe(valueAt(root, error.instancePath))}`;
         break;
       case "oneOf":
       case "anyOf": {
-        const types = ((error.schema as unknown[]) ?? []).map(typesOf).join(" or ");
+        const options = (schemaAt(error.instancePath)?.[error.keyword] as unknown[] | undefined) ?? [];
+        const types = options.map(typesOf).join(" or ") || "another shape";
         rule = "schema-type";
-        message = `expected ${types}, found ${describe(error.data)}`;
+        message = `expected ${types}, found ${describe(valueAt(root, error.instancePath))}`;
         break;
       }
       case "enum":
         rule = "schema-enum";
-        message = `expected one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}, found ${describe(error.data)}`;
-        break;
-      case "format":
-        message = `expected format ${(error.params as { format: string }).format}, found ${describe(error.data)}`;
+        message = `expected one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}, found ${describe(valueAt(root, error.instancePath))}`;
         break;
       default:
-        message = `${error.message ?? error.keyword}, found ${describe(error.data)}`;
+        message = `${error.message ?? error.keyword}, found ${describe(valueAt(root, error.instancePath))}`;
     }
     const key = `${path}\u0000${message}`;
     if (seen.has(key)) continue;
@@ -243,7 +331,8 @@ export function validateObjects(objects: readonly K8sObject[], registry: SchemaR
       continue;
     }
     if (validate(object.body)) continue;
-    for (const problem of explain(validate.errors ?? [])) {
+    const schemaAt = (pointer: string) => registry.schemaAt(object.apiVersion, object.kind, pointer);
+    for (const problem of explain(validate.errors ?? [], schemaAt, object.body)) {
       findings.push(finding(object, problem.rule, problem.path, problem.message));
     }
   }

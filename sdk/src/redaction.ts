@@ -26,11 +26,9 @@ export const DEFAULT_DENY_KEYS = [
 
 export const REDACTED = "[REDACTED]";
 
-// A string can only hold something we redact if it contains one of these; most attribute values
-// (methods, status codes, routes, host names) fail this single test and cost nothing more.
-const SUSPECT =
-  /@|\d{4}|=|bearer|basic\s|eyJ|sk_|pk_|rk_|ghp_|gho_|ghs_|github_pat_|AKIA|ASIA|xox[abposr]-|AIza|glpat-/i;
-
+// Literal markers of credentials that carry no digit, `@` or `=` (which are counted separately).
+const CREDENTIAL_MARKER =
+  /[Bb]earer\s|[Bb]asic\s|BEARER\s|BASIC\s|eyJ|sk_|pk_|rk_|gh[pousr]_|github_pat_|AKIA|ASIA|xox[abposr]-|AIza|glpat-/;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const CARD_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/gi;
@@ -56,25 +54,50 @@ export function isLuhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** Returns the value with every sensitive part replaced, or the same string when nothing matched. */
+/**
+ * Returns the value with every sensitive part replaced, or the same string when nothing matched.
+ * Most attribute values (methods, routes, status codes, host names) hold nothing sensitive, so one
+ * pass over the characters decides which of the patterns can match at all and only those run.
+ */
 export function redactString(value: string): string {
-  if (!SUSPECT.test(value)) return value;
+  let digits = 0;
+  let hasAt = false;
+  let hasEquals = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 64) hasAt = true;
+    else if (c === 61) hasEquals = true;
+  }
+  const marker = CREDENTIAL_MARKER.test(value);
+  if (!marker && !hasAt && !hasEquals && digits < 13) return value;
   let out = value;
-  if (out.includes("=")) out = out.replace(SECRET_QUERY_PARAM, `$1${REDACTED}`);
-  if (out.includes("eyJ")) out = out.replace(JWT, "[REDACTED:jwt]");
-  out = out.replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${REDACTED}`);
-  out = out.replace(API_KEY, "[REDACTED:api-key]");
-  if (out.includes("@")) out = out.replace(EMAIL, "[REDACTED:email]");
-  out = out.replace(CARD_CANDIDATE, (match) => {
-    const digits = match.replace(/[ -]/g, "");
-    return digits.length >= 13 && digits.length <= 19 && isLuhnValid(digits) ? "[REDACTED:card]" : match;
-  });
+  if (hasEquals) out = out.replace(SECRET_QUERY_PARAM, `$1${REDACTED}`);
+  if (marker) {
+    out = out.replace(JWT, "[REDACTED:jwt]");
+    out = out.replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${REDACTED}`);
+    out = out.replace(API_KEY, "[REDACTED:api-key]");
+  }
+  if (hasAt) out = out.replace(EMAIL, "[REDACTED:email]");
+  if (digits >= 13) {
+    out = out.replace(CARD_CANDIDATE, (match) => {
+      const cardDigits = match.replace(/[ -]/g, "");
+      return cardDigits.length >= 13 && cardDigits.length <= 19 && isLuhnValid(cardDigits) ? "[REDACTED:card]" : match;
+    });
+  }
   return out;
 }
+
+const KEY_ALLOWED = 0;
+const KEY_DENIED = 1;
+const KEY_CONTENT = 2;
+/** Attribute keys are few and repeat on every span: decide allow/deny per key once. */
+const MAX_CACHED_KEYS = 10_000;
 
 export class Redactor {
   readonly #isAllowed: (key: string) => boolean;
   readonly #isDenied: (key: string) => boolean;
+  readonly #keyRule = new Map<string, number>();
 
   constructor(options: RedactorOptions = {}) {
     this.#isAllowed = compileGlobs(options.allowKeys ?? []);
@@ -84,8 +107,9 @@ export class Redactor {
   /** The redacted form of one attribute, or undefined when it is to stay as it is. */
   redactAttribute(key: string, value: AttributeValue | undefined): AttributeValue | undefined {
     if (value === undefined || value === null) return undefined;
-    if (this.#isAllowed(key)) return undefined;
-    if (this.#isDenied(key)) return Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;
+    const rule = this.#ruleFor(key);
+    if (rule === KEY_ALLOWED) return undefined;
+    if (rule === KEY_DENIED) return Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;
     if (typeof value === "string") {
       const redacted = redactString(value);
       return redacted === value ? undefined : redacted;
@@ -101,6 +125,15 @@ export class Redactor {
       return changed ? (out as AttributeValue) : undefined;
     }
     return undefined;
+  }
+
+  #ruleFor(key: string): number {
+    let rule = this.#keyRule.get(key);
+    if (rule === undefined) {
+      rule = this.#isAllowed(key) ? KEY_ALLOWED : this.#isDenied(key) ? KEY_DENIED : KEY_CONTENT;
+      if (this.#keyRule.size < MAX_CACHED_KEYS) this.#keyRule.set(key, rule);
+    }
+    return rule;
   }
 
   /** Redacts an attribute map in place; returns how many values were changed. */

@@ -6,6 +6,8 @@
 // 1: the Collector's tail sampling then sees whole traces and keeps errors and slow requests.
 import type { Attributes, Context, Link, SpanKind } from "@opentelemetry/api";
 import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
   ParentBasedSampler,
   type Sampler,
   SamplingDecision,
@@ -35,6 +37,8 @@ interface CompiledRule {
 }
 
 function samplerFor(ratio: number): Sampler {
+  if (ratio >= 1) return new AlwaysOnSampler();
+  if (ratio <= 0) return new AlwaysOffSampler();
   return new TraceIdRatioBasedSampler(ratio);
 }
 

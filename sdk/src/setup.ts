@@ -14,17 +14,15 @@ import {
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import type { Resource } from "@opentelemetry/resources";
 import { NodeSDK } from "@opentelemetry/sdk-node";
-import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace";
+import type { SpanExporter } from "@opentelemetry/sdk-trace";
 import { type LogLevel, resolveConfig, type TracingConfig, type TracingOptions } from "./config.ts";
-import { DropCounter, type SpanCounts } from "./drop-counter.ts";
-import { EnrichmentSpanProcessor } from "./enrichment.ts";
+import type { SpanCounts } from "./drop-counter.ts";
 import { createSpanExporter } from "./exporter.ts";
 import { createInstrumentations } from "./instrumentations.ts";
 import { OtlpJsonMetricsPusher, PrometheusEndpoint } from "./metrics-export.ts";
-import { Redactor } from "./redaction.ts";
+import { createSpanPipeline } from "./pipeline.ts";
 import { buildResource } from "./resource.ts";
-import { createSampler } from "./sampler.ts";
-import { SpanMetrics } from "./span-metrics.ts";
+import type { SpanMetrics } from "./span-metrics.ts";
 
 export interface TracingStats extends SpanCounts {
   /** False when tracing is off (OTEL_SDK_DISABLED, `disabled: true`, or another SDK owned the process). */
@@ -157,31 +155,15 @@ export function initTracing(options: TracingOptions = {}, hooks: InternalSetupHo
   }
 
   const resource: Resource = buildResource(config);
-  const dropCounter = new DropCounter();
-  const exporter = hooks.exporter ?? createSpanExporter(config);
-  const batch = new BatchSpanProcessor({ exporter, ...config.batch, selfObsMeterProvider: dropCounter });
-  const spanMetrics = config.metricsExporter === "none" ? undefined : new SpanMetrics();
-  const spanProcessors: SpanProcessor[] = [
-    new EnrichmentSpanProcessor({
-      tenantBaggageKey: config.tenantBaggageKey,
-      userBaggageKey: config.userBaggageKey,
-      cluster: config.cluster,
-      serviceVersion: config.serviceVersion,
-      redactor: config.redaction.enabled ? new Redactor(config.redaction) : undefined,
-    }),
-    ...(spanMetrics ? [spanMetrics] : []),
-    batch,
-  ];
+  const { sampler, spanProcessors, batch, dropCounter, spanMetrics } = createSpanPipeline(
+    config,
+    hooks.exporter ?? createSpanExporter(config),
+  );
 
   const sdk = new NodeSDK({
     resource,
     autoDetectResources: false,
-    sampler: createSampler({
-      serviceName: config.serviceName,
-      ratio: config.samplingRatio,
-      rules: config.samplingRules,
-      ignorePaths: config.ignorePaths,
-    }),
+    sampler,
     spanProcessors,
     instrumentations: createInstrumentations(config.instrumentations, config.ignorePaths),
     textMapPropagator: createPropagator(config),

@@ -1,0 +1,87 @@
+// Span start + end cost of the distribution's pipeline (sampler rules, enrichment, redaction,
+// metrics bridge, counted batch processor) against the bare @opentelemetry/sdk-trace provider
+// with the same batch processor settings, both exporting to a no-op exporter. The two run in
+// alternating rounds in this one process, and the ratio of their median times is printed.
+// Target: ours / bare ≤ 1.25.
+import { performance } from "node:perf_hooks";
+import { ROOT_CONTEXT, SpanKind } from "@opentelemetry/api";
+import { ExportResultCode } from "@opentelemetry/core";
+import { BatchSpanProcessor, type ReadableSpan, type SpanExporter, TracerProvider } from "@opentelemetry/sdk-trace";
+import { resolveConfig } from "../src/config.ts";
+import { createSpanPipeline } from "../src/pipeline.ts";
+
+const SPANS_PER_ROUND = 100_000;
+const ROUNDS = 7;
+const CHUNK = 256;
+
+class NoopExporter implements SpanExporter {
+  export(_spans: ReadableSpan[], done: (result: { code: ExportResultCode }) => void): void {
+    done({ code: ExportResultCode.SUCCESS });
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const config = resolveConfig({ serviceName: "bench", serviceVersion: "1.0.0", cluster: "bench" }, {});
+const pipeline = createSpanPipeline(config, new NoopExporter());
+const ours = new TracerProvider({ sampler: pipeline.sampler, spanProcessors: pipeline.spanProcessors }).getTracer(
+  "bench",
+);
+const bare = new TracerProvider({
+  spanProcessors: [new BatchSpanProcessor({ exporter: new NoopExporter(), ...config.batch })],
+}).getTracer("bench");
+
+// Ten attributes of the kinds services really set: short strings, numbers, one URL with a query.
+function attributes(i: number) {
+  return {
+    "http.request.method": "GET",
+    "http.route": "/api/orders/:id",
+    "url.path": `/api/orders/${i}`,
+    "url.query": "page=2&sort=desc",
+    "http.response.status_code": 200,
+    "server.address": "orders.shop.svc.cluster.local",
+    "server.port": 8080,
+    "user_agent.original": "Mozilla/5.0 (X11; Linux x86_64)",
+    "app.order.items": 3,
+    "app.order.currency": "EUR",
+  };
+}
+
+async function round(tracer: typeof ours): Promise<number> {
+  const start = performance.now();
+  for (let done = 0; done < SPANS_PER_ROUND; done += CHUNK) {
+    for (let i = 0; i < CHUNK; i++) {
+      tracer
+        .startSpan("GET /api/orders/:id", { kind: SpanKind.INTERNAL, attributes: attributes(done + i) }, ROOT_CONTEXT)
+        .end();
+    }
+    // Let the batch processor's export callbacks run, as they would between requests.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return performance.now() - start;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+// Warm up both paths so the JIT has compiled them before anything is timed.
+await round(ours);
+await round(bare);
+const oursTimes: number[] = [];
+const bareTimes: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  bareTimes.push(await round(bare));
+  oursTimes.push(await round(ours));
+}
+const oursNs = (median(oursTimes) * 1e6) / SPANS_PER_ROUND;
+const bareNs = (median(bareTimes) * 1e6) / SPANS_PER_ROUND;
+const ratio = oursNs / bareNs;
+const counts = pipeline.dropCounter.counts();
+console.log(`span start+end, 10 attributes, ${ROUNDS} rounds × ${SPANS_PER_ROUND} spans (median)`);
+console.log(`  bare @opentelemetry/sdk-trace + BatchSpanProcessor: ${(bareNs / 1000).toFixed(2)} µs/span`);
+console.log(`  @greenlang/tracing pipeline:                      ${(oursNs / 1000).toFixed(2)} µs/span`);
+console.log(`  ratio ours/bare: ${ratio.toFixed(3)} (target ≤ 1.25) ${ratio <= 1.25 ? "OK" : "OVER TARGET"}`);
+console.log(`  our pipeline: exported ${counts.exported}, dropped (queue full) ${counts.droppedQueueFull}`);

@@ -7,7 +7,7 @@ import type { KubeObject } from "./objects.ts";
 
 const prod = resolveCluster(prodInput, "clusters/prod/cluster.ts", "prod");
 const folders: AppFolder[] = [
-  { name: "namespaces", wave: -1, autoscaled: [] },
+  { name: "namespaces", namespace: "tempo", wave: -1, autoscaled: [] },
   {
     name: "tempo",
     namespace: "tempo",
@@ -26,11 +26,12 @@ const spec = (object: KubeObject) => object.spec as Record<string, any>;
 const byName = (name: string) => objects.find((o) => o.metadata.name === name) as KubeObject;
 const applications = objects.filter((o) => o.kind === "Application");
 
-test("one AppProject, one root Application and one Application per folder", () => {
+test("two AppProjects, one root Application and one Application per folder", () => {
   assert.equal(
     objects.map((o) => `${o.kind}/${o.metadata.name}`),
     [
       "AppProject/tracing-platform",
+      "AppProject/tracing-platform-bootstrap",
       `Application/${ROOT_APPLICATION}`,
       "Application/namespaces",
       "Application/tempo",
@@ -46,7 +47,7 @@ test("the project: our repository only, platform namespaces only, the minimal cl
   assert.equal(project.sourceRepos, ["https://github.com/greenlang/obs-003-tracing-platform.git"]);
   assert.equal(
     project.destinations.map((d: { namespace: string }) => d.namespace),
-    ["argocd", "otel-collector", "tempo"],
+    ["otel-collector", "tempo"],
   );
   assert.equal(project.clusterResourceWhitelist, [
     { group: "", kind: "Namespace" },
@@ -56,6 +57,21 @@ test("the project: our repository only, platform namespaces only, the minimal cl
   assert.not.ok("namespaceResourceWhitelist" in project);
 });
 
+test("the root alone may write into argocd, and only Argo CD objects", () => {
+  assert.is(spec(byName(ROOT_APPLICATION)).project, "tracing-platform-bootstrap");
+  const bootstrap = spec(byName("tracing-platform-bootstrap"));
+  assert.equal(bootstrap.destinations, [{ server: "https://kubernetes.default.svc", namespace: "argocd" }]);
+  assert.equal(bootstrap.namespaceResourceWhitelist, [
+    { group: "argoproj.io", kind: "AppProject" },
+    { group: "argoproj.io", kind: "Application" },
+  ]);
+  assert.not.ok("clusterResourceWhitelist" in bootstrap);
+  for (const app of applications.filter((a) => a.metadata.name !== ROOT_APPLICATION)) {
+    assert.is(spec(app).project, "tracing-platform");
+    assert.is.not(spec(app).destination.namespace, "argocd");
+  }
+});
+
 test("Applications: automated prune and self-heal, no cascade-deleting finalizer, server only", () => {
   for (const app of applications) {
     const s = spec(app);
@@ -63,7 +79,6 @@ test("Applications: automated prune and self-heal, no cascade-deleting finalizer
     assert.not.ok("finalizers" in app.metadata, app.metadata.name);
     assert.is(s.destination.server, "https://kubernetes.default.svc");
     assert.not.ok("name" in s.destination, app.metadata.name);
-    assert.is(s.project, "tracing-platform");
     assert.is(s.source.targetRevision, "main");
   }
 });

@@ -1,12 +1,19 @@
-// The Argo CD side of a cluster, under clusters/<env>/argocd/: the AppProject and the
+// The Argo CD side of a cluster, under clusters/<env>/argocd/: two AppProjects and the
 // app-of-apps (one root Application that syncs this folder, one child Application per folder).
+//
+// Two projects, so that no Application of the platform can write into Argo CD's own namespace
+// except the root, and the root can write nothing there but Applications and AppProjects:
+// - `<project>` (tracing-platform): the child Applications; destinations tempo and
+//   otel-collector only, the cluster-scoped kinds the rendered tree contains;
+// - `<project>-bootstrap`: the root Application; destination argocd only, namespaced kinds
+//   limited to Application and AppProject, no cluster-scoped kind at all.
 //
 // Safety choices, each against a known way to lose a cluster:
 // - no `resources-finalizer.argocd.argoproj.io` on any Application: deleting an Application
 //   (or the root, which would delete every child) leaves the running resources in place;
 // - Namespaces carry Delete=false/Prune=false (namespaces.ts); `generate` refuses to remove a
 //   whole cluster or app folder without --allow-remove;
-// - `namespaceResourceWhitelist` is omitted, never `[]` (an empty list denies every namespaced kind);
+// - `namespaceResourceWhitelist` is omitted or lists kinds, never `[]` (which denies every namespaced kind);
 //   `clusterResourceWhitelist` lists exactly the cluster-scoped kinds the rendered tree contains;
 // - destinations name the in-cluster `server` only, never `name` and `server` together;
 // - HPA-managed workloads carry no `replicas` in Git (checked in render-app.ts) and Argo CD is told
@@ -27,8 +34,11 @@ export interface ResourceRef {
 export interface AppFolder {
   /** Folder under clusters/<env>/ and Application name: `tempo`, `otel-collector`, `namespaces`. */
   name: string;
-  /** The destination namespace; undefined for a folder of cluster-scoped objects only. */
-  namespace?: string;
+  /**
+   * The destination namespace. Always set, also for the folder of Namespaces (cluster-scoped
+   * objects ignore it): an Application without one is refused by projects that list namespaces.
+   */
+  namespace: string;
   wave: number;
   /** Workloads an HorizontalPodAutoscaler scales. */
   autoscaled: ResourceRef[];
@@ -36,6 +46,10 @@ export interface AppFolder {
 
 export const ARGOCD_FOLDER = "argocd";
 export const ROOT_APPLICATION = "tracing-platform-root";
+
+export function bootstrapProject(cluster: Cluster): string {
+  return `${cluster.argocd.project}-bootstrap`;
+}
 
 function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -73,7 +87,7 @@ function application(cluster: Cluster, folder: AppFolder): KubeObject {
         targetRevision: cluster.argocd.revision,
         path: folderPath(cluster, folder.name),
       },
-      destination: { server: IN_CLUSTER_SERVER, ...(folder.namespace ? { namespace: folder.namespace } : {}) },
+      destination: { server: IN_CLUSTER_SERVER, namespace: folder.namespace },
       syncPolicy: { automated: { prune: true, selfHeal: true, allowEmpty: false }, syncOptions, retry },
       ...(ignoreDifferences.length > 0 ? { ignoreDifferences } : {}),
       revisionHistoryLimit: 10,
@@ -91,7 +105,7 @@ function rootApplication(cluster: Cluster): KubeObject {
       labels: platformLabels(cluster, ROOT_APPLICATION, "argocd-application"),
     },
     spec: {
-      project: cluster.argocd.project,
+      project: bootstrapProject(cluster),
       source: {
         repoURL: cluster.argocd.repoURL,
         targetRevision: cluster.argocd.revision,
@@ -108,31 +122,34 @@ function rootApplication(cluster: Cluster): KubeObject {
   };
 }
 
-function appProject(
-  cluster: Cluster,
-  destinationNamespaces: readonly string[],
-  clusterScoped: readonly { group: string; kind: string }[],
-): KubeObject {
+type GroupKind = { group: string; kind: string };
+
+function byGroupKind(a: GroupKind, b: GroupKind): number {
+  return byCodePoint(a.group, b.group) || byCodePoint(a.kind, b.kind);
+}
+
+function appProject(cluster: Cluster, name: string, description: string, spec: Record<string, unknown>): KubeObject {
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "AppProject",
     metadata: {
-      name: cluster.argocd.project,
+      name,
       namespace: NAMESPACES.argocd,
-      labels: platformLabels(cluster, cluster.argocd.project, "argocd-project"),
+      labels: platformLabels(cluster, name, "argocd-project"),
       annotations: syncWave(WAVES.project),
     },
     spec: {
-      description: `The tracing platform (Tempo and the OpenTelemetry Collector) on ${cluster.identity.name}.`,
+      description,
       sourceRepos: [cluster.argocd.repoURL],
-      destinations: [...destinationNamespaces].sort().map((namespace) => ({ server: IN_CLUSTER_SERVER, namespace })),
-      clusterResourceWhitelist: [...clusterScoped].sort(
-        (a, b) => byCodePoint(a.group, b.group) || byCodePoint(a.kind, b.kind),
-      ),
-      // Report objects in the platform namespaces that no Application owns (hand-applied drift).
+      ...spec,
+      // Report objects in the destination namespaces that no Application owns (hand-applied drift).
       orphanedResources: { warn: true },
     },
   };
+}
+
+function destinations(namespaces: Iterable<string>) {
+  return [...new Set(namespaces)].sort().map((namespace) => ({ server: IN_CLUSTER_SERVER, namespace }));
 }
 
 /**
@@ -144,12 +161,28 @@ export function argocdObjects(
   cluster: Cluster,
   folders: readonly AppFolder[],
   namespaces: readonly string[],
-  clusterScoped: readonly { group: string; kind: string }[],
+  clusterScoped: readonly GroupKind[],
 ): KubeObject[] {
-  const destinations = new Set([...namespaces, NAMESPACES.argocd]);
-  return [
-    appProject(cluster, [...destinations], clusterScoped),
-    rootApplication(cluster),
-    ...folders.map((folder) => application(cluster, folder)),
-  ];
+  const platform = appProject(
+    cluster,
+    cluster.argocd.project,
+    `The tracing platform (Tempo and the OpenTelemetry Collector) on ${cluster.identity.name}.`,
+    {
+      destinations: destinations([...namespaces, ...folders.map((folder) => folder.namespace)]),
+      clusterResourceWhitelist: [...clusterScoped].sort(byGroupKind),
+    },
+  );
+  const bootstrap = appProject(
+    cluster,
+    bootstrapProject(cluster),
+    `The root Application of the tracing platform on ${cluster.identity.name}: Argo CD objects only.`,
+    {
+      destinations: destinations([NAMESPACES.argocd]),
+      namespaceResourceWhitelist: [
+        { group: "argoproj.io", kind: "AppProject" },
+        { group: "argoproj.io", kind: "Application" },
+      ],
+    },
+  );
+  return [platform, bootstrap, rootApplication(cluster), ...folders.map((folder) => application(cluster, folder))];
 }

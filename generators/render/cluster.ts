@@ -75,7 +75,8 @@ export async function renderCluster(
   }
 
   const folders: AppFolder[] = [
-    { name: NAMESPACES_FOLDER, wave: WAVES.namespaces, autoscaled: [] },
+    // Namespaces are cluster-scoped; the destination namespace only satisfies the project.
+    { name: NAMESPACES_FOLDER, namespace: OWNED_NAMESPACES[0], wave: WAVES.namespaces, autoscaled: [] },
     ...apps.map((rendered) => ({
       name: rendered.folder,
       namespace: rendered.app.namespace,

@@ -3,7 +3,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Cluster } from "./model/types.ts";
+import { type Cluster, ENVIRONMENTS } from "./model/types.ts";
 import { ModelError, resolveCluster } from "./model/validate.ts";
 import { modelFile } from "./render/header.ts";
 
@@ -14,7 +14,16 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-/** Folders under clusters/, split by whether they hold a model. Sorted, so runs are ordered alike. */
+/** Promotion order (dev, staging, prod), then any other folder by name: every run lists clusters alike. */
+function byPromotionOrder(a: string, b: string): number {
+  const rank = (name: string) => {
+    const index = (ENVIRONMENTS as readonly string[]).indexOf(name);
+    return index === -1 ? ENVIRONMENTS.length : index;
+  };
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Folders under clusters/, split by whether they hold a model. */
 export async function discoverClusters(root: string): Promise<{ models: string[]; orphans: string[] }> {
   const dir = join(root, "clusters");
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
@@ -22,7 +31,7 @@ export async function discoverClusters(root: string): Promise<{ models: string[]
   const orphans: string[] = [];
   for (const entry of entries
     .filter((e) => e.isDirectory() && !e.name.startsWith("."))
-    .sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    .sort((a, b) => byPromotionOrder(a.name, b.name))) {
     ((await exists(join(dir, entry.name, "cluster.ts"))) ? models : orphans).push(entry.name);
   }
   return { models, orphans };

@@ -150,7 +150,11 @@ export const clusterSchema: Check = object({
   }),
   tempo,
   collector,
-  network: object({ otlpClientNamespaces: arrayOf(dnsLabel, { minItems: 1, unique: true }) }),
+  network: object({
+    otlpClientNamespaces: arrayOf(dnsLabel, { minItems: 1, unique: true }),
+    grafanaNamespace: dnsLabel,
+    monitoringNamespace: dnsLabel,
+  }),
   argocd: object({
     repoURL: string({ pattern: /^https:\/\/\S+\.git$/, expected: "an https Git URL ending in .git" }),
     revision: string({ pattern: /^[A-Za-z0-9._/-]+$/, expected: "a branch, tag or commit" }),

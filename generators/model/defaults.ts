@@ -1,5 +1,6 @@
 // Documented defaults shared by every environment. Presets (presets.ts) override what differs per
 // environment, and each cluster.ts overrides what differs for that cluster.
+import { NAMESPACES } from "../platform.ts";
 import type { Cluster, Identity, Resources, SamplingPolicy } from "./types.ts";
 
 export function resources(requestCpu: string, requestMemory: string, limitCpu: string, limitMemory: string): Resources {
@@ -46,7 +47,7 @@ export function defaultsFor(identity: Identity): Omit<Cluster, "identity"> {
     scheduling: { zoneSpread: "preferred", storageClass: "gp3" },
     monitoring: {
       serviceMonitorLabels: { release: "kube-prometheus-stack" },
-      remoteWriteUrl: "http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write",
+      remoteWriteUrl: `http://prometheus-operated.${NAMESPACES.monitoring}.svc.cluster.local:9090/api/v1/write`,
     },
     tempo: {
       mode: "distributed",
@@ -89,7 +90,11 @@ export function defaultsFor(identity: Identity): Omit<Cluster, "identity"> {
       tls: { enabled: false, secretName: "otel-collector-tls", requireClientCert: false, minVersion: "1.2" },
     },
     // No default: each cluster names the namespaces allowed to send OTLP (validation requires one).
-    network: { otlpClientNamespaces: [] },
+    network: {
+      otlpClientNamespaces: [],
+      grafanaNamespace: NAMESPACES.grafana,
+      monitoringNamespace: NAMESPACES.monitoring,
+    },
     argocd: {
       repoURL: "https://github.com/greenlang/obs-003-tracing-platform.git",
       revision: "main",

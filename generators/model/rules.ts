@@ -159,6 +159,25 @@ function collectorRules(cluster: Cluster, issues: Issue[]): void {
   });
 }
 
+/** The namespace of an in-cluster Service URL (`http://<svc>.<ns>.svc[.cluster.local]:…`), else undefined. */
+export function serviceNamespace(url: string): string | undefined {
+  const host = new URL(url).hostname;
+  const match = /^[a-z0-9-]+\.([a-z0-9-]+)\.svc(\.cluster\.local)?$/.exec(host);
+  return match?.[1];
+}
+
+function monitoringRules(cluster: Cluster, issues: Issue[]): void {
+  const { monitoring, network } = cluster;
+  const namespace = serviceNamespace(monitoring.remoteWriteUrl);
+  if (namespace !== undefined && namespace !== network.monitoringNamespace) {
+    issues.push({
+      path: "monitoring.remoteWriteUrl",
+      expected: `a Service in network.monitoringNamespace ("${network.monitoringNamespace}"), the only one Tempo's NetworkPolicy lets it reach`,
+      got: monitoring.remoteWriteUrl,
+    });
+  }
+}
+
 /** What prod must have, whatever its cluster.ts says. */
 function prodRules(cluster: Cluster, issues: Issue[]): void {
   if (cluster.identity.environment !== "prod") return;
@@ -190,6 +209,7 @@ export function crossFieldIssues(cluster: Cluster): Issue[] {
   }
   tempoRules(cluster, issues);
   collectorRules(cluster, issues);
+  monitoringRules(cluster, issues);
   prodRules(cluster, issues);
   return issues;
 }

@@ -77,7 +77,10 @@ export interface SchedulingModel {
 export interface MonitoringModel {
   /** Labels the cluster's Prometheus `serviceMonitorSelector` matches, put on every ServiceMonitor. */
   serviceMonitorLabels: Record<string, string>;
-  /** Prometheus remote_write endpoint receiving the metrics-generator's span metrics and service graphs. */
+  /**
+   * Prometheus remote_write endpoint receiving the metrics-generator's span metrics and service
+   * graphs. @default "http://prometheus-operated.<monitoring namespace>.svc.cluster.local:9090/api/v1/write"
+   */
   remoteWriteUrl: string;
 }
 
@@ -187,8 +190,12 @@ export interface CollectorModel {
 }
 
 export interface NetworkModel {
-  /** Namespaces whose pods may send OTLP to the Collector (the NetworkPolicy's allow list). */
+  /** Namespaces whose pods may send OTLP to the Collector (the NetworkPolicy's allow list). No default. */
   otlpClientNamespaces: string[];
+  /** Where Grafana runs: the only namespace allowed to query Tempo. @default "grafana" */
+  grafanaNamespace: string;
+  /** Where Prometheus runs: scrapes Tempo and the Collector, receives the metrics-generator's remote_write. @default "monitoring" */
+  monitoringNamespace: string;
 }
 
 export interface ArgoCDModel {

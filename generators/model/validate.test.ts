@@ -200,6 +200,13 @@ const cases: [string, string, string, unknown, string | string[]][] = [
     "clusters/prod/cluster.ts: tempo.querier.autoscaling.maxReplicas: at least tempo.querier.replicas (10) (got 5)",
   ],
   [
+    "a remote_write target outside the monitoring namespace",
+    "staging",
+    "network.monitoringNamespace",
+    "prometheus",
+    'clusters/staging/cluster.ts: monitoring.remoteWriteUrl: a Service in network.monitoringNamespace ("prometheus"), the only one Tempo\'s NetworkPolicy lets it reach (got "http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write")',
+  ],
+  [
     "an empty OTLP client list",
     "dev",
     "network.otlpClientNamespaces",

@@ -93,7 +93,7 @@ export function collectorValues(cluster: Cluster): Record<string, unknown> {
     topologySpread: { zone, node: "ScheduleAnyway" },
     networkPolicy: {
       allowedNamespaces: [...network.otlpClientNamespaces],
-      monitoringNamespace: NAMESPACES.monitoring,
+      monitoringNamespace: network.monitoringNamespace,
       tempoNamespace: NAMESPACES.tempo,
     },
     serviceMonitor: { labels: { ...monitoring.serviceMonitorLabels } },

@@ -34,7 +34,7 @@ export function tempoRoleArn(cluster: Cluster): string {
 }
 
 export function tempoValues(cluster: Cluster): Record<string, unknown> {
-  const { identity, tempo, scheduling, monitoring } = cluster;
+  const { identity, tempo, scheduling, monitoring, network } = cluster;
   const s3 = tempo.storage.backend === "s3";
   const values: Record<string, unknown> = {
     cluster: { name: identity.name, environment: identity.environment },
@@ -65,8 +65,8 @@ export function tempoValues(cluster: Cluster): Record<string, unknown> {
     },
     networkPolicy: {
       collectorNamespace: NAMESPACES.collector,
-      grafanaNamespace: NAMESPACES.grafana,
-      monitoringNamespace: NAMESPACES.monitoring,
+      grafanaNamespace: network.grafanaNamespace,
+      monitoringNamespace: network.monitoringNamespace,
     },
     serviceMonitor: { labels: { ...monitoring.serviceMonitorLabels } },
   };

@@ -108,6 +108,7 @@ const collector = object({
   front: object({ ...workload(100), autoscaling }),
   gateway: object(workload(50)),
   queueVolumeSize: volumeSize,
+  exportQueueSize: integer(100, 1_000_000, "batches"),
   sampling: object({
     decisionWaitSeconds: integer(1, 300, "seconds"),
     numTraces: integer(1000, 10_000_000),

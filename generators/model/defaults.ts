@@ -76,6 +76,7 @@ export function defaultsFor(identity: Identity): Omit<Cluster, "identity"> {
       front: { replicas: 2, resources: resources("250m", "512Mi", "500m", "512Mi"), autoscaling: noAutoscaling },
       gateway: { replicas: 2, resources: resources("500m", "1Gi", "1", "1Gi") },
       queueVolumeSize: "5Gi",
+      exportQueueSize: 5000,
       sampling: {
         decisionWaitSeconds: 10,
         numTraces: 100_000,

@@ -158,6 +158,11 @@ export interface CollectorModel {
   gateway: Workload;
   /** Per-pod volume of the exporting tier (gateway, or front in single mode) holding the persistent sending queue. */
   queueVolumeSize: string;
+  /**
+   * Capacity of that sending queue to Tempo, in batches: how long a Tempo outage the exporting
+   * tier rides out before refusing spans. @default 5000
+   */
+  exportQueueSize: number;
   sampling: {
     /** Seconds the gateway waits after a trace's first span before deciding. @default 10 */
     decisionWaitSeconds: number;

@@ -58,7 +58,7 @@ export function collectorValues(cluster: Cluster): Record<string, unknown> {
     mode: collector.mode,
     cluster: { name: identity.name, environment: identity.environment },
     image: { repository: IMAGES.collector.repository, tag: IMAGES.collector.tag },
-    tempo: { endpoint: TEMPO_OTLP_ENDPOINTS[tempo.mode] },
+    tempo: { endpoint: TEMPO_OTLP_ENDPOINTS[tempo.mode], sendingQueue: { queueSize: collector.exportQueueSize } },
     tls: {
       enabled: collector.tls.enabled,
       secretName: collector.tls.enabled ? collector.tls.secretName : "",

@@ -204,7 +204,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   // Config checks with the real tools.
   if (options.configChecks !== false) {
     const kubeVersion = `${options.kubeVersion ?? Object.values(versions)[0] ?? DEFAULT_KUBERNETES_VERSION}.0`;
-    const tasks = [...(await helmLintTasks(root, charts, kubeVersion)), ...otelcolTasks(root, reported)];
+    const tasks = [...(await helmLintTasks(root, charts, kubeVersion)), ...otelcolTasks(reported)];
     const [tempo, toolResults] = await Promise.all([checkTempo(root, reported), limited(tasks, 2)]);
     if (tempo === null)
       notes.push("apps/tempo/config-schema/check.ts is not there yet: the Tempo key-schema check was skipped");

@@ -12,13 +12,14 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from "ajv";
-import standaloneCode from "ajv/dist/standalone/index.js";
 import type { Finding, K8sObject } from "../policies/engine/types.ts";
 
 const GENERATED = join(import.meta.dirname, "generated");
 const CACHE = join(import.meta.dirname, "..", ".cache", "gate-validators");
 const requireCjs = createRequire(import.meta.url);
 const AJV_VERSION = (requireCjs("ajv/package.json") as { version: string }).version;
+/** Ajv's standalone code generator (a CommonJS function export). */
+const standaloneCode = requireCjs("ajv/dist/standalone") as (ajv: Ajv, validate: ValidateFunction) => string;
 
 export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35", "1.36"];
 

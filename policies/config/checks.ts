@@ -20,17 +20,24 @@ interface ToolResult {
   output: string;
 }
 
+const REPO = join(import.meta.dirname, "..", "..");
+
+/** A missing tool is the machine's problem, not the checked files': it ends the run (exit 2). */
 function run(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<ToolResult> {
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      args,
-      { env: { ...process.env, ...env }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 127) : 0;
-        resolve({ code, output: `${stdout}${stderr}`.trim() || (error?.message ?? "") });
-      },
-    );
+  return new Promise((resolve, reject) => {
+    const options = { env: { ...process.env, ...env }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 };
+    execFile(command, args, options, (error, stdout, stderr) => {
+      if (error && (error as NodeJS.ErrnoException).code === "ENOENT") {
+        reject(
+          new Error(
+            `${command} not found: run \`bash tools/bootstrap.sh\` (it builds the pinned helm and otelcol into .tools/bin)`,
+          ),
+        );
+        return;
+      }
+      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      resolve({ code, output: `${stdout}${stderr}`.trim() || (error?.message ?? "") });
+    });
   });
 }
 
@@ -48,8 +55,9 @@ export async function limited<T>(tasks: (() => Promise<T>)[], concurrency = 2): 
   return results;
 }
 
-function tool(root: string, name: string): string {
-  const local = join(root, ".tools", "bin", name);
+/** The pinned build in .tools/bin of this repository, else whatever PATH has. */
+function tool(name: string): string {
+  const local = join(REPO, ".tools", "bin", name);
   return existsSync(local) ? local : name;
 }
 
@@ -108,7 +116,7 @@ export async function helmLintTasks(
       tasks.push(async () => {
         const args = ["lint", "--strict", join(root, chart), "--namespace", namespace, "--kube-version", kubeVersion];
         if (valuesFile) args.push("-f", join(root, valuesFile));
-        const result = await run(tool(root, "helm"), args);
+        const result = await run(tool("helm"), args);
         if (result.code === 0) return [];
         const problems = result.output
           .split("\n")
@@ -168,14 +176,14 @@ function placeholderEnv(text: string): NodeJS.ProcessEnv {
   return env;
 }
 
-export function otelcolTasks(root: string, objects: readonly K8sObject[]): (() => Promise<Finding[]>)[] {
+export function otelcolTasks(objects: readonly K8sObject[]): (() => Promise<Finding[]>)[] {
   return collectorConfigs(objects).map((config) => async () => {
     const dir = await mkdtemp(join(tmpdir(), "gate-otelcol-"));
     try {
       const text = stringify(config.config);
       const file = join(dir, "config.yaml");
       await writeFile(file, text);
-      const result = await run(tool(root, "otelcol"), ["validate", `--config=file:${file}`], placeholderEnv(text));
+      const result = await run(tool("otelcol"), ["validate", `--config=file:${file}`], placeholderEnv(text));
       if (result.code === 0) return [];
       const lines = result.output.split("\n").filter((l) => l.trim() !== "" && !/^\d{4}-\d{2}-\d{2}T/.test(l));
       return [

@@ -207,6 +207,58 @@ const cases: [string, string, string, unknown, string | string[]][] = [
     'clusters/staging/cluster.ts: monitoring.remoteWriteUrl: a Service in network.monitoringNamespace ("prometheus"), the only one Tempo\'s NetworkPolicy lets it reach (got "http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write")',
   ],
   [
+    "a burst below the rate",
+    "prod",
+    "tempo.tenantLimits.ingestionBurstMB",
+    10,
+    "clusters/prod/cluster.ts: tempo.tenantLimits.ingestionBurstMB: at least tempo.tenantLimits.ingestionRateMB (25) (got 10)",
+  ],
+  [
+    "replication in monolithic mode",
+    "dev",
+    "tempo.replicationFactor",
+    3,
+    "clusters/dev/cluster.ts: tempo.replicationFactor: 1 in monolithic mode (one ingester) (got 3)",
+  ],
+  [
+    "a monolithic Tempo sized beyond one pod",
+    "dev",
+    "tempo.ingestMBps",
+    8,
+    "clusters/dev/cluster.ts: tempo.ingestMBps: at most 5 MB/s in monolithic mode (run distributed above that) (got 8)",
+  ],
+  [
+    "a metrics-generator without processors",
+    "staging",
+    "tempo.metricsGenerator.processors",
+    [],
+    "clusters/staging/cluster.ts: tempo.metricsGenerator.processors: at least one processor while the metrics-generator is enabled (got [])",
+  ],
+  [
+    "a two-tier Collector whose policies only drop",
+    "staging",
+    "collector.sampling.policies",
+    [{ name: "drop-health", type: "drop-paths", paths: ["/healthz"] }],
+    'clusters/staging/cluster.ts: collector.sampling.policies: at least one policy that keeps traces (errors, latency, services or probabilistic) (got ["drop-health"])',
+  ],
+  [
+    "prod without required zone spread",
+    "prod",
+    "scheduling.zoneSpread",
+    "preferred",
+    'clusters/prod/cluster.ts: scheduling.zoneSpread: "required" in prod (got "preferred")',
+  ],
+  [
+    "prod with a one-tier Collector",
+    "prod",
+    "collector.mode",
+    "single",
+    [
+      'clusters/prod/cluster.ts: collector.sampling.policies: no policies in mode "single" (tail sampling needs the two-tier mode) (got ["drop-health-checks","keep-errors","keep-slow","baseline","checkout-half"])',
+      'clusters/prod/cluster.ts: collector.mode: "two-tier" in prod (got "single")',
+    ],
+  ],
+  [
     "an empty OTLP client list",
     "dev",
     "network.otlpClientNamespaces",
@@ -235,6 +287,17 @@ test("reports every problem at once, not only the first", () => {
 test("rejects a module whose default export is not a model", () => {
   assert.equal(messagesOf("dev", undefined), [
     "clusters/dev/cluster.ts: default export: a cluster model object (export default defineCluster({...})) (got nothing)",
+  ]);
+});
+
+test("required zone spread needs an ingester per zone", () => {
+  const input = withValue("staging", "scheduling.zoneSpread", "required") as Record<string, Record<string, unknown>>;
+  Object.assign(input.tempo as object, {
+    replicationFactor: 2,
+    ingester: { ...(input.tempo?.ingester as object), replicas: 2 },
+  });
+  assert.equal(messagesOf("staging", input), [
+    'clusters/staging/cluster.ts: tempo.ingester.replicas: at least 3 with scheduling.zoneSpread "required" (one ingester per availability zone) (got 2)',
   ]);
 });
 

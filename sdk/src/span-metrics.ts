@@ -76,16 +76,19 @@ export class SpanMetrics implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if (span.kind !== SpanKind.SERVER && span.kind !== SpanKind.CONSUMER) return;
-    let attributes = seriesAttributes(span);
-    let key = JSON.stringify(attributes);
+    const a = span.attributes;
+    // The series key is built from the label values directly: this runs for every request, so no
+    // object is created unless the series is new.
+    const key = `${span.kind}\u0000${span.name}\u0000${a["http.route"]}\u0000${a["http.request.method"]}\u0000${a["http.response.status_code"]}`;
     let point = this.#series.get(key);
     if (!point) {
-      if (this.#series.size >= MAX_SERIES) {
-        attributes = { "span.kind": attributes["span.kind"] as string, "span.name": "overflow" };
-        key = JSON.stringify(attributes);
-        point = this.#series.get(key);
-      }
+      const overflow = this.#series.size >= MAX_SERIES;
+      const overflowKey = `${span.kind}\u0000overflow`;
+      point = overflow ? this.#series.get(overflowKey) : undefined;
       if (!point) {
+        const attributes = overflow
+          ? { "span.kind": span.kind === SpanKind.SERVER ? "server" : "consumer", "span.name": "overflow" }
+          : seriesAttributes(span);
         point = {
           attributes,
           requests: 0,
@@ -95,7 +98,7 @@ export class SpanMetrics implements SpanProcessor {
           exemplar: undefined,
           exemplarIsError: false,
         };
-        this.#series.set(key, point);
+        this.#series.set(overflow ? overflowKey : key, point);
       }
     }
     const seconds = hrTimeToSeconds(span.duration);

@@ -30,6 +30,7 @@ if (args.help) {
     environment: args.env,
     allowRemove: Boolean(args["allow-remove"]),
     log: (line) => console.log(line),
+    error: (line) => console.error(line),
   });
   process.exitCode = result.exitCode;
 }

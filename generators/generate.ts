@@ -18,7 +18,10 @@ export interface GenerateOptions {
   environment?: string;
   /** Allow removing a whole app folder or a cluster whose model is gone. */
   allowRemove: boolean;
+  /** Progress, summaries and --check reports (stdout in the CLI). */
   log: (line: string) => void;
+  /** What stopped the run (stderr in the CLI). */
+  error: (line: string) => void;
 }
 
 export interface GenerateResult {
@@ -33,8 +36,8 @@ function seconds(since: number): string {
   return `${((performance.now() - since) / 1000).toFixed(2)} s`;
 }
 
-function fail(log: (line: string) => void, lines: string[], exitCode: 1 | 2): GenerateResult {
-  for (const line of lines) log(line);
+function fail(error: (line: string) => void, lines: string[], exitCode: 1 | 2): GenerateResult {
+  for (const line of lines) error(line);
   return { exitCode, written: 0, changed: 0, removed: 0, unchanged: 0 };
 }
 
@@ -56,11 +59,11 @@ function reportDrift(plan: Planned, log: (line: string) => void): void {
 }
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
-  const { root, log } = options;
+  const { root, log, error } = options;
   const started = performance.now();
   const { models, orphans } = await discoverClusters(root);
   if (options.environment !== undefined && !models.includes(options.environment)) {
-    return fail(log, [`generate: no cluster "${options.environment}" (known: ${models.join(", ") || "none"})`], 2);
+    return fail(error, [`generate: no cluster "${options.environment}" (known: ${models.join(", ") || "none"})`], 2);
   }
   const selected = options.environment === undefined ? models : [options.environment];
 
@@ -70,12 +73,12 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   for (const environment of selected) {
     try {
       clusters.push(await loadCluster(root, environment));
-    } catch (error) {
-      if (!(error instanceof ModelError)) throw error;
-      modelErrors.push(error.message);
+    } catch (problem) {
+      if (!(problem instanceof ModelError)) throw problem;
+      modelErrors.push(problem.message);
     }
   }
-  if (modelErrors.length > 0) return fail(log, [...modelErrors, "generate: nothing written"], 1);
+  if (modelErrors.length > 0) return fail(error, [...modelErrors, "generate: nothing written"], 1);
 
   // 2. Render everything in memory before touching the disk.
   // Clusters render concurrently; results and errors are taken in cluster order, so output and
@@ -91,7 +94,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   for (const [index, render] of renders.entries()) {
     if (render.status === "rejected") {
       if (!(render.reason instanceof RenderError)) throw render.reason;
-      return fail(log, [render.reason.message, "generate: nothing written"], 1);
+      return fail(error, [render.reason.message, "generate: nothing written"], 1);
     }
     const { output, elapsed } = render.value;
     const environment = (clusters[index] as Cluster).identity.environment;
@@ -140,7 +143,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   for (const orphan of orphanFiles) removals.push(`${clusterDir(orphan)}/ (no cluster.ts)`);
   if (removals.length > 0 && !options.allowRemove) {
     return fail(
-      log,
+      error,
       [
         ...removals.map((folder) => `generate: would remove ${folder}`),
         "generate: removing a whole app folder or cluster needs --allow-remove (Argo CD would prune everything in it); nothing written",

@@ -85,7 +85,13 @@ async function inProcess(): Promise<number> {
   const root = await scratchRepo();
   try {
     const started = performance.now();
-    const result = await generate({ root, check: false, allowRemove: false, log: () => {} });
+    const result = await generate({
+      root,
+      check: false,
+      allowRemove: false,
+      log: () => {},
+      error: (line) => console.error(line),
+    });
     const elapsed = performance.now() - started;
     if (result.exitCode !== 0) throw new Error(`generate exited ${result.exitCode}`);
     return elapsed;

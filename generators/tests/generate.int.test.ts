@@ -62,10 +62,10 @@ test("a helm failure (broken chart copy) names cluster, chart and helm's message
   const run = runGenerate(root);
   assert.is(run.status, 1);
   assert.match(
-    run.stdout,
+    run.stderr,
     /cluster dev, chart apps\/otel-collector: helm template failed: .*nil pointer evaluating interface \{\}\.deeper/,
   );
-  assert.ok(run.stdout.includes("generate: nothing written"));
+  assert.ok(run.stderr.includes("generate: nothing written"));
   assert.equal(await snapshot(root), before);
 });
 
@@ -79,7 +79,7 @@ test("a value the chart's schema refuses fails the render; the tree is untouched
   await writeFile(schemaPath, JSON.stringify(schema));
   const run = runGenerate(root);
   assert.is(run.status, 1);
-  assert.match(run.stdout, /cluster (prod|staging), chart apps\/tempo: helm template failed: [\s\S]*querier/);
+  assert.match(run.stderr, /cluster (prod|staging), chart apps\/tempo: helm template failed: [\s\S]*querier/);
   assert.equal(await snapshot(root), before);
 });
 
@@ -125,8 +125,8 @@ test("removing a whole app folder or cluster needs --allow-remove", async () => 
   const before = await snapshot(root);
   const refused = runGenerate(root);
   assert.is(refused.status, 1);
-  assert.ok(refused.stdout.includes("generate: would remove clusters/staging/jaeger/"), refused.stdout);
-  assert.ok(refused.stdout.includes("generate: would remove clusters/qa/ (no cluster.ts)"), refused.stdout);
+  assert.ok(refused.stderr.includes("generate: would remove clusters/staging/jaeger/"), refused.stderr);
+  assert.ok(refused.stderr.includes("generate: would remove clusters/qa/ (no cluster.ts)"), refused.stderr);
   assert.equal(await snapshot(root), before);
   const check = runGenerate(root, "--check");
   assert.is(check.status, 1);

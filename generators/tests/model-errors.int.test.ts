@@ -111,8 +111,8 @@ for (const [title, input, expected] of cases) {
     await writeFile(join(root, F), model);
     const run = runGenerate(root);
     assert.is(run.status, 1, run.stdout + run.stderr);
-    assert.ok(run.stdout.includes(expected), `expected "${expected}" in:\n${run.stdout}`);
-    assert.ok(run.stdout.includes("generate: nothing written"));
+    assert.ok(run.stderr.includes(expected), `expected "${expected}" in:\n${run.stderr}`);
+    assert.ok(run.stderr.includes("generate: nothing written"));
     const after = await snapshot(root);
     after.set(F, before.get(F) as string);
     assert.equal(after, before);
@@ -123,7 +123,7 @@ test("a model that does not load is reported against its file", async () => {
   await writeFile(join(root, F), "export default {{;\n");
   const run = runGenerate(root);
   assert.is(run.status, 1);
-  assert.match(run.stdout, /^clusters\/prod\/cluster\.ts: default export: a module that loads \(got "/m);
+  assert.match(run.stderr, /^clusters\/prod\/cluster\.ts: default export: a module that loads \(got "/m);
 });
 
 test("--check with a bad model fails the same way and writes nothing", async () => {
@@ -133,7 +133,7 @@ test("--check with a bad model fails the same way and writes nothing", async () 
   await writeFile(join(root, F), literalModel(model));
   const run = runGenerate(root, "--check");
   assert.is(run.status, 1);
-  assert.ok(run.stdout.includes(`${F}: tempo.replicationFactor: 3 in prod (got 2)`), run.stdout);
+  assert.ok(run.stderr.includes(`${F}: tempo.replicationFactor: 3 in prod (got 2)`), run.stderr);
 });
 
 test("wrong usage exits 2", () => {

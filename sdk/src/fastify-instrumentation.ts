@@ -50,6 +50,13 @@ export class FastifyRouteInstrumentation implements Instrumentation {
     span.setStatus({ code: SpanStatusCode.ERROR, message: store.error.message });
   };
 
+  // Like the upstream InstrumentationBase: an enabled instrumentation is active from construction
+  // (registerInstrumentations() only calls enable() on those configured as disabled).
+  constructor(config: InstrumentationConfig = {}) {
+    this.#config = { enabled: true, ...config };
+    if (this.#config.enabled) this.enable();
+  }
+
   enable(): void {
     if (this.#enabled) return;
     this.#enabled = true;

@@ -10,10 +10,11 @@ import {
   METRIC_DURATION,
   METRIC_REQUESTS,
   METRIC_SPANS_DROPPED,
+  PrometheusEndpoint,
   toOpenMetrics,
   toOtlpJson,
 } from "../src/metrics-export.ts";
-import { SpanMetrics } from "../src/span-metrics.ts";
+import { MAX_SERIES, SpanMetrics } from "../src/span-metrics.ts";
 
 const counts: SpanCounts = {
   exported: 7,
@@ -138,6 +139,35 @@ test("OpenMetrics: counters with _total, cumulative buckets, one exemplar, termi
       'gl_span_duration_seconds_bucket{span_kind="server",span_name="GET /items/:id",http_route="/items/:id",http_request_method="GET",http_response_status_code="200",le="+Inf"} 3',
     ),
   );
+});
+
+test("series beyond the cap fold into one overflow series instead of growing without bound", () => {
+  const metrics = new SpanMetrics();
+  const tracer = new TracerProvider({ spanProcessors: [metrics] }).getTracer("t");
+  for (let i = 0; i < MAX_SERIES + 50; i++)
+    tracer.startSpan(`GET /raw/${i}`, { kind: SpanKind.SERVER }, ROOT_CONTEXT).end();
+  const { series } = metrics.collect();
+  assert.is(series.length, MAX_SERIES + 1);
+  assert.is(series.find((s) => s.attributes["span.name"] === "overflow")?.requests, 50);
+});
+
+test("Prometheus endpoint serves OpenMetrics on /metrics and 404 elsewhere", async () => {
+  const { metrics } = record();
+  const endpoint = new PrometheusEndpoint({
+    collect: () => metrics.collect(),
+    counts: () => counts,
+    resource: () => ({}),
+  });
+  const port = await endpoint.listen(0, "127.0.0.1");
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+    assert.is(response.status, 200);
+    assert.match(response.headers.get("content-type") ?? "", /^application\/openmetrics-text; version=1\.0\.0/);
+    assert.match(await response.text(), /gl_span_requests_total\{.*\} 3\n[\s\S]*# EOF\n$/);
+    assert.is((await fetch(`http://127.0.0.1:${port}/other`)).status, 404);
+  } finally {
+    await endpoint.shutdown();
+  }
 });
 
 test.run();

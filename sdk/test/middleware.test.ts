@@ -5,7 +5,7 @@
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { trace } from "@opentelemetry/api";
+import { SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -111,6 +111,30 @@ frameworks("fastify: route name from the route pattern, generated request id", a
     assert.is(response.status, 200);
     assert.match(response.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
     checkRequest(await spansAfter(2), response, "/orders/:orderId/items");
+  } finally {
+    await app.close();
+  }
+});
+
+frameworks("fastify instrumentation alone (diagnostics channel): route names and handler errors", async () => {
+  const app = Fastify();
+  app.get("/plain/:id", async () => ({ ok: true }));
+  app.get("/boom/:id", async () => {
+    throw new Error("handler exploded");
+  });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const { port } = app.server.address() as AddressInfo;
+  try {
+    assert.is((await fetch(`http://127.0.0.1:${port}/plain/1`)).status, 200);
+    assert.is((await fetch(`http://127.0.0.1:${port}/boom/2`)).status, 500);
+    const spans = await spansAfter(2);
+    assert.equal(spans.map((s) => s.name).sort(), ["GET /boom/:id", "GET /plain/:id"]);
+    const failed = spans.find((s) => s.name === "GET /boom/:id");
+    assert.is(failed?.status.code, SpanStatusCode.ERROR);
+    assert.is(
+      failed?.events.find((e) => e.name === "exception")?.attributes?.["exception.message"],
+      "handler exploded",
+    );
   } finally {
     await app.close();
   }

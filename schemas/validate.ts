@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { Ajv, type ErrorObject, type Options, type ValidateFunction } from "ajv";
+import type { Ajv, ErrorObject, Options, ValidateFunction } from "ajv";
 import type { Finding, K8sObject } from "../policies/engine/types.ts";
 
 const GENERATED = join(import.meta.dirname, "generated");
@@ -46,7 +46,7 @@ const AJV_OPTIONS: Options = {
 export class SchemaRegistry {
   readonly version: string;
   readonly sources: string[];
-  private readonly ajv: Ajv;
+  private ajvInstance: Ajv | null = null;
   private readonly kinds: Record<string, string>;
   private readonly defs: Record<string, unknown>;
   private readonly cache = new Map<string, ValidateFunction | null>();
@@ -66,8 +66,6 @@ export class SchemaRegistry {
     this.sources = [builtins.source, crds.source];
     this.kinds = { ...builtins.kinds, ...crds.kinds };
     this.defs = { ...builtins.$defs, ...crds.$defs };
-    this.ajv = new Ajv(AJV_OPTIONS);
-    this.ajv.addSchema({ $id: "k8s", $defs: this.defs });
     const key = createHash("sha256")
       .update(builtinsText)
       .update(crdsText)
@@ -76,6 +74,17 @@ export class SchemaRegistry {
       .digest("hex")
       .slice(0, 16);
     this.diskCache = process.env.GATE_NO_CACHE ? null : join(CACHE, `v${version}-${key}`);
+  }
+
+  /** Ajv with the whole definition set, built only when some validator is not cached on disk yet. */
+  private get ajv(): Ajv {
+    if (!this.ajvInstance) {
+      // Loaded here, not at import: a run whose validators are all cached never needs Ajv itself.
+      const { Ajv: AjvClass } = requireCjs("ajv") as typeof import("ajv");
+      this.ajvInstance = new AjvClass(AJV_OPTIONS);
+      this.ajvInstance.addSchema({ $id: "k8s", $defs: this.defs });
+    }
+    return this.ajvInstance;
   }
 
   /** Loads a validator compiled by an earlier run, or compiles it and stores it for the next. */

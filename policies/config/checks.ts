@@ -8,7 +8,7 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { stringify } from "yaml";
+import { dump } from "js-yaml";
 import { collectorConfigs, type EmbeddedConfig, tempoConfigs } from "../engine/configs.ts";
 import type { Finding, K8sObject } from "../engine/types.ts";
 
@@ -180,7 +180,7 @@ export function otelcolTasks(objects: readonly K8sObject[]): (() => Promise<Find
   return collectorConfigs(objects).map((config) => async () => {
     const dir = await mkdtemp(join(tmpdir(), "gate-otelcol-"));
     try {
-      const text = stringify(config.config);
+      const text = dump(config.config, { lineWidth: -1, noRefs: true });
       const file = join(dir, "config.yaml");
       await writeFile(file, text);
       const result = await run(tool("otelcol"), ["validate", `--config=file:${file}`], placeholderEnv(text));

@@ -1,6 +1,6 @@
 // Finds the application configs embedded in rendered ConfigMaps: Tempo's config file and the
 // OpenTelemetry Collector's. Recognised by shape, not by name, so a renamed key still gets checked.
-import { parse } from "yaml";
+import { CORE_SCHEMA, load } from "js-yaml";
 import type { K8sObject } from "./types.ts";
 import { configMapData, type Json, obj } from "./workloads.ts";
 
@@ -18,7 +18,7 @@ function embedded(object: K8sObject, recognise: (config: Json) => boolean): Embe
     if (!/\.ya?ml$/.test(key)) continue;
     let config: unknown;
     try {
-      config = parse(text);
+      config = load(text, { schema: CORE_SCHEMA });
     } catch {
       continue; // not YAML: not a config these rules know
     }

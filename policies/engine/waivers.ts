@@ -3,7 +3,7 @@
 // report, marked waived. A waiver with no reason, past its expiry, or naming an unknown rule is
 // itself an error (rule `waiver-invalid`): a waiver is a decision someone must be able to revisit.
 import { readFile } from "node:fs/promises";
-import { parse } from "yaml";
+import { CORE_SCHEMA, load } from "js-yaml";
 import type { Finding, K8sObject } from "./types.ts";
 import { annotations, list, obj } from "./workloads.ts";
 
@@ -57,7 +57,7 @@ export async function readWaivers(
   const entries: WaiverEntry[] = [];
   let doc: unknown;
   try {
-    doc = parse(text, { uniqueKeys: true });
+    doc = load(text, { schema: CORE_SCHEMA, filename: WAIVERS_FILE });
   } catch (error) {
     return {
       entries,

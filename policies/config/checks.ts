@@ -3,12 +3,13 @@
 // each rendered Collector config through `otelcol validate` (the ocb-built binary of the pinned
 // release). Tools run concurrently, two at a time (the machine has two cores).
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { dump } from "js-yaml";
+import { cached, toolIdentity } from "../engine/cache.ts";
 import { collectorConfigs, type EmbeddedConfig, tempoConfigs } from "../engine/configs.ts";
 import type { Finding, K8sObject } from "../engine/types.ts";
 
@@ -90,6 +91,15 @@ function onObject(config: EmbeddedConfig, rule: string, path: string, message: s
   };
 }
 
+/** Every file of a chart (templates, values, ci/, Chart.yaml…), sorted: the helm lint cache key. */
+async function listChartFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
 /** Charts under apps/ (folders with a Chart.yaml), restricted to the given chart folders if any. */
 export async function listCharts(root: string, only?: readonly string[]): Promise<string[]> {
   const apps = join(root, "apps");
@@ -116,7 +126,9 @@ export async function helmLintTasks(
       tasks.push(async () => {
         const args = ["lint", "--strict", join(root, chart), "--namespace", namespace, "--kube-version", kubeVersion];
         if (valuesFile) args.push("-f", join(root, valuesFile));
-        const result = await run(tool("helm"), args);
+        const chartFiles = await listChartFiles(join(root, chart));
+        const key = [toolIdentity(tool("helm")), args.join(" "), ...chartFiles.flatMap((f) => [f, readFileSync(f)])];
+        const result = await cached("helm-lint", key, () => run(tool("helm"), args));
         if (result.code === 0) return [];
         const problems = result.output
           .split("\n")
@@ -183,7 +195,11 @@ export function otelcolTasks(objects: readonly K8sObject[]): (() => Promise<Find
       const text = dump(config.config, { lineWidth: -1, noRefs: true });
       const file = join(dir, "config.yaml");
       await writeFile(file, text);
-      const result = await run(tool("otelcol"), ["validate", `--config=file:${file}`], placeholderEnv(text));
+      const env = placeholderEnv(text);
+      const key = [toolIdentity(tool("otelcol")), text, JSON.stringify(env)];
+      const result = await cached("otelcol-validate", key, () =>
+        run(tool("otelcol"), ["validate", `--config=file:${file}`], env),
+      );
       if (result.code === 0) return [];
       const lines = result.output.split("\n").filter((l) => l.trim() !== "" && !/^\d{4}-\d{2}-\d{2}T/.test(l));
       return [

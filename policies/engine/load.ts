@@ -9,7 +9,11 @@ import { createRequire } from "node:module";
 import { dirname, join, relative, sep } from "node:path";
 import { CORE_SCHEMA, loadAll } from "js-yaml";
 import type { LineCounter, Node } from "yaml";
+import { cached } from "./cache.ts";
 import type { Finding, K8sObject, TerraformModule } from "./types.ts";
+
+const HCL2JSON_VERSION = (createRequire(import.meta.url)("@cdktf/hcl2json/package.json") as { version: string })
+  .version;
 
 const SKIP_DIRS = new Set(["node_modules", ".git", ".tools", ".cache", ".terraform", "dist"]);
 /** Kustomize's own file is build input for kustomize, not an object applied to the cluster. */
@@ -235,7 +239,13 @@ export async function loadTerraform(
   root: string,
   files: readonly string[],
 ): Promise<{ modules: TerraformModule[]; findings: Finding[] }> {
-  const { parse } = await import("@cdktf/hcl2json");
+  // hcl2json is a WASM module that takes a few hundred milliseconds to start: parsed files are
+  // cached by content, and the module is loaded only when one is not.
+  let parser: ((file: string, text: string) => Promise<unknown>) | null = null;
+  const parse = async (file: string, text: string): Promise<unknown> => {
+    parser ??= (await import("@cdktf/hcl2json")).parse as (file: string, text: string) => Promise<unknown>;
+    return parser(file, text);
+  };
   const byDir = new Map<string, string[]>();
   for (const file of files.filter((f) => f.endsWith(".tf"))) {
     const dir = dirname(file);
@@ -247,7 +257,12 @@ export async function loadTerraform(
     const module: TerraformModule = { dir, files: [] };
     for (const file of tfFiles) {
       try {
-        const hcl = (await parse(file, await readFile(join(root, file), "utf8"))) as Record<string, unknown>;
+        const text = await readFile(join(root, file), "utf8");
+        const hcl = await cached(
+          "hcl2json",
+          [HCL2JSON_VERSION, file, text],
+          () => parse(file, text) as Promise<Record<string, unknown>>,
+        );
         module.files.push({ file, hcl });
       } catch (error) {
         findings.push({

@@ -13,6 +13,7 @@ import type { TraceResponseHeader } from "./config.ts";
 import { currentTraceIds, currentTraceparent, withBaggageEntries } from "./context.ts";
 import { ATTR_TENANT, ATTR_USER } from "./enrichment.ts";
 import { nameServerSpanByRoute } from "./fastify-instrumentation.ts";
+import { getTracingHandle } from "./setup.ts";
 
 export interface RequestIdentity {
   user?: string;
@@ -20,18 +21,23 @@ export interface RequestIdentity {
 }
 
 export interface MiddlewareOptions {
-  /** Response header carrying the trace; default `traceparent`. */
+  /** Response header carrying the trace; default: the `responseHeader` setting (`traceparent`). */
   responseHeader?: TraceResponseHeader;
   /** Request header holding an incoming request id; default `x-request-id`. */
   requestIdHeader?: string;
   /** Who is calling; return undefined fields for anonymous requests. Errors thrown here are ignored. */
   identify?: (req: IncomingMessage) => RequestIdentity | undefined;
-  /** Baggage keys for the identity; defaults match the enrichment processor's. */
+  /** Baggage keys for the identity; default: the tracing settings, so the enrichment processor finds them. */
   tenantBaggageKey?: string;
   userBaggageKey?: string;
 }
 
 export const ATTR_REQUEST_ID = "http.request.id";
+
+/** The settings of the tracing running in this process (GL_TRACE_RESPONSE_HEADER and the like). */
+function settings() {
+  return getTracingHandle()?.config;
+}
 
 /** Prepares one request and returns the context the rest of the request should run in. */
 export function prepareRequest(req: IncomingMessage, res: ServerResponse, options: MiddlewareOptions): Context {
@@ -42,7 +48,7 @@ export function prepareRequest(req: IncomingMessage, res: ServerResponse, option
   const requestId = (Array.isArray(incoming) ? incoming[0] : incoming) || randomUUID();
   if (!res.headersSent) {
     res.setHeader(requestIdHeader, requestId);
-    const header = options.responseHeader ?? "traceparent";
+    const header = options.responseHeader ?? settings()?.responseHeader ?? "traceparent";
     if (header === "traceparent") {
       const value = currentTraceparent(active);
       if (value) res.setHeader("traceparent", value);
@@ -61,11 +67,11 @@ export function prepareRequest(req: IncomingMessage, res: ServerResponse, option
   const entries: Record<string, string> = {};
   if (identity?.tenant) {
     span?.setAttribute(ATTR_TENANT, identity.tenant);
-    entries[options.tenantBaggageKey ?? "tenant.id"] = identity.tenant;
+    entries[options.tenantBaggageKey ?? settings()?.tenantBaggageKey ?? "tenant.id"] = identity.tenant;
   }
   if (identity?.user) {
     span?.setAttribute(ATTR_USER, identity.user);
-    entries[options.userBaggageKey ?? "enduser.id"] = identity.user;
+    entries[options.userBaggageKey ?? settings()?.userBaggageKey ?? "enduser.id"] = identity.user;
   }
   return Object.keys(entries).length > 0 ? withBaggageEntries(entries, active) : active;
 }

@@ -12,7 +12,11 @@ import * as assert from "uvu/assert";
 import { expressTracing, fastifyTracing, httpTracing } from "../src/middleware.ts";
 import { startInMemoryTracing } from "./support.ts";
 
-const tracing = startInMemoryTracing({ instrumentations: ["http", "express", "fastify"] });
+// The response header comes from the tracing settings unless a middleware names one itself.
+const tracing = startInMemoryTracing({
+  instrumentations: ["http", "express", "fastify"],
+  responseHeader: "x-trace-id",
+});
 // Loaded after tracing started, through require, so the instrumentations' require hooks patch them.
 const require = createRequire(import.meta.url);
 const http = require("node:http") as typeof import("node:http");
@@ -49,7 +53,8 @@ function checkRequest(spans: ReadableSpan[], response: Response, route: string) 
   assert.ok(server, `no server span named "GET ${route}" in ${JSON.stringify(spans.map((s) => s.name))}`);
   assert.is(server?.attributes["http.route"], route);
   const ctx = server?.spanContext();
-  assert.is(response.headers.get("traceparent"), `00-${ctx?.traceId}-${ctx?.spanId}-01`);
+  assert.is(response.headers.get("x-trace-id"), ctx?.traceId);
+  assert.is(response.headers.get("traceparent"), null);
   assert.is(server?.attributes["tenant.id"], "acme");
   assert.is(server?.attributes["enduser.id"], "u-7");
   const child = spans.find((s) => s.name === "load user");
@@ -140,7 +145,7 @@ frameworks("fastify instrumentation alone (diagnostics channel): route names and
   }
 });
 
-frameworks("node:http: route from the resolver; x-trace-id header variant", async () => {
+frameworks("node:http: route from the resolver; a middleware's own header choice wins", async () => {
   const server = http.createServer(
     httpTracing(
       (_req, res) => {
@@ -150,7 +155,7 @@ frameworks("node:http: route from the resolver; x-trace-id header variant", asyn
       {
         identify,
         route: (req) => (req.url?.startsWith("/files/") ? "/files/:name" : undefined),
-        responseHeader: "x-trace-id",
+        responseHeader: "traceparent",
       },
     ),
   );
@@ -161,8 +166,9 @@ frameworks("node:http: route from the resolver; x-trace-id header variant", asyn
     const spans = await spansAfter(2);
     const span = spans.find((s) => s.name === "GET /files/:name");
     assert.ok(span, JSON.stringify(spans.map((s) => s.name)));
-    assert.is(response.headers.get("x-trace-id"), span?.spanContext().traceId);
-    assert.is(response.headers.get("traceparent"), null);
+    const ctx = span?.spanContext();
+    assert.is(response.headers.get("traceparent"), `00-${ctx?.traceId}-${ctx?.spanId}-01`);
+    assert.is(response.headers.get("x-trace-id"), null);
   } finally {
     server.close();
   }

@@ -1,10 +1,14 @@
 // Sampling: health checks dropped, first matching rule wins (per route, per service), parent's
 // decision honoured both ways, ratio recorded on kept roots, decisions deterministic per trace.
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { context, ROOT_CONTEXT, SpanKind, TraceFlags, trace } from "@opentelemetry/api";
 import { SamplingDecision } from "@opentelemetry/sdk-trace";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { parse } from "yaml";
+import { DEFAULT_IGNORE_PATHS } from "../src/config.ts";
 import { ATTR_SAMPLING_RATIO, createSampler } from "../src/sampler.ts";
 
 const settings = {
@@ -72,6 +76,34 @@ test("the parent's decision is honoured even where a rule would decide otherwise
     decide("GET", { "url.path": "/api/orders" }, parent(TraceFlags.NONE)).decision,
     SamplingDecision.NOT_RECORD,
   );
+});
+
+test("consistent with the Collector: every path its tail sampling drops is never sampled here", () => {
+  // Both tiers must agree, or a service would pay for spans the gateway throws away.
+  const valuesFile = join(import.meta.dirname, "..", "..", "apps", "otel-collector", "values.yaml");
+  const values = parse(readFileSync(valuesFile, "utf8")) as {
+    sampling?: { policies?: { name: string; type: string; key?: string; values?: string[] }[] };
+  };
+  const dropped = (values.sampling?.policies ?? [])
+    .filter((p) => p.type === "drop" && p.key === "url.path")
+    .flatMap((p) => p.values ?? []);
+  assert.ok(dropped.length > 0, `${valuesFile}: no tail-sampling drop policy on url.path found (sampling.policies)`);
+  const sampler = createSampler({ serviceName: "any", ratio: 1, rules: [], ignorePaths: DEFAULT_IGNORE_PATHS });
+  for (const path of dropped) {
+    const decision = sampler.shouldSample(
+      ROOT_CONTEXT,
+      traceIds[2] as string,
+      "GET",
+      SpanKind.SERVER,
+      { "url.path": path },
+      [],
+    ).decision;
+    assert.is(
+      decision,
+      SamplingDecision.NOT_RECORD,
+      `${path} is dropped by the Collector (${valuesFile}) but sampled by default here`,
+    );
+  }
 });
 
 test.run();

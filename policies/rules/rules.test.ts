@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parse } from "yaml";
+import { BUILTIN_CHECKS } from "../engine/checks.ts";
 import type { Finding } from "../engine/types.ts";
 import { runGate } from "../gate.ts";
 import { RULES } from "./index.ts";
@@ -44,6 +45,13 @@ test("every rule has an id, severity, title, rationale and remediation", () => {
     for (const field of ["title", "rationale", "remediation"] as const) {
       assert.ok(rule[field].length > 20, `${rule.id} ${field} is too short to help anyone`);
     }
+  }
+});
+
+test("policies/README.md lists every rule and built-in check", () => {
+  const readme = readFileSync(join(ROOT, "policies", "README.md"), "utf8");
+  for (const id of [...RULES.map((r) => r.id), ...BUILTIN_CHECKS.map((c) => c.id)]) {
+    assert.ok(readme.includes(`| \`${id}\` |`), `${id} is missing from the README's rule table`);
   }
 });
 

@@ -7,6 +7,6 @@
 import { enableCompileCache } from "node:module";
 import { join } from "node:path";
 
-enableCompileCache(join(import.meta.dirname, "..", ".cache", "node-compile"));
+if (!process.env.GATE_NO_CACHE) enableCompileCache(join(import.meta.dirname, "..", ".cache", "node-compile"));
 const { runCommand } = await import("./command.ts");
 process.exitCode = await runCommand();

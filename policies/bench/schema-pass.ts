@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { enableCompileCache } from "node:module";
 import { join } from "node:path";
 
-enableCompileCache(join(import.meta.dirname, "..", "..", ".cache", "node-compile"));
+if (!process.env.GATE_NO_CACHE) enableCompileCache(join(import.meta.dirname, "..", "..", ".cache", "node-compile"));
 const { SchemaRegistry, validateObjects } = await import("../../schemas/validate.ts");
 const { parseYamlFile } = await import("../engine/load.ts");
 

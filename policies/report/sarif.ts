@@ -14,7 +14,6 @@ export function formatSarif(findings: readonly Finding[], rules: readonly RuleMe
         tool: {
           driver: {
             name: "greenlang-gate",
-            informationUri: "https://github.com/greenlang/tracing-platform/tree/main/policies",
             rules: described.map((r) => ({
               id: r.id,
               name: r.id,

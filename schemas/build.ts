@@ -69,7 +69,24 @@ function sortedObject<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** Every `pattern` must compile as the ECMAScript (unicode) regex Ajv will build from it. */
+function assertPatterns(file: string, set: SchemaSet): void {
+  JSON.stringify(set.$defs, (key, value: unknown) => {
+    if (key === "pattern" && typeof value === "string") {
+      try {
+        new RegExp(value, "u");
+      } catch (error) {
+        throw new Error(
+          `${file}: pattern ${JSON.stringify(value)} is not a valid ECMAScript regex: ${(error as Error).message}`,
+        );
+      }
+    }
+    return value;
+  });
+}
+
 function writeSet(file: string, set: SchemaSet): void {
+  assertPatterns(file, set);
   const ordered = { ...set, kinds: sortedObject(set.kinds), $defs: sortedObject(set.$defs) };
   writeFileSync(join(OUT, file), `${JSON.stringify(ordered)}\n`);
   console.log(`wrote schemas/generated/${file}: ${Object.keys(set.kinds).length} kinds`);

@@ -38,6 +38,39 @@ export function strictify(schema: JsonSchema): JsonSchema {
 }
 
 /**
+ * CRD patterns are Go (RE2) regular expressions; JSON Schema patterns are ECMAScript. The one RE2
+ * construct the upstream CRDs use that ECMAScript lacks is a leading case-insensitive flag
+ * `(?i)`: it is rewritten by spelling each ASCII letter in both cases (`[aA]`). A pattern that
+ * still does not compile stops the build (schemas/build.ts) rather than the gate.
+ */
+export function goPatternToJs(pattern: string): string {
+  const match = /^(\^?)\(\?i\)/.exec(pattern);
+  if (!match) return pattern;
+  const rest = pattern.slice(match[0].length);
+  let out = match[1] ?? "";
+  let inClass = false;
+  for (let i = 0; i < rest.length; i++) {
+    const char = rest[i] as string;
+    if (char === "\\") {
+      out += char + (rest[i + 1] ?? "");
+      i++;
+    } else if (char === "[" && !inClass) {
+      inClass = true;
+      out += char;
+    } else if (char === "]" && inClass) {
+      inClass = false;
+      out += char;
+    } else if (/[a-z]/i.test(char)) {
+      const both = `${char.toLowerCase()}${char.toUpperCase()}`;
+      out += inClass ? both : `[${both}]`;
+    } else {
+      out += char;
+    }
+  }
+  return out;
+}
+
+/**
  * CRD structural schemas are OpenAPI v3, not JSON Schema: `nullable` widens the type, and
  * `x-kubernetes-int-or-string` means "integer or string" whatever `anyOf` says. Descriptions and
  * the x-kubernetes-* annotations Ajv does not understand are dropped to keep the files small.
@@ -59,6 +92,7 @@ export function openApiToJsonSchema(schema: JsonSchema): JsonSchema {
       out[key] = value;
     }
   }
+  if (typeof out.pattern === "string") out.pattern = goPatternToJs(out.pattern);
   if (schema["x-kubernetes-int-or-string"] === true) {
     delete out.anyOf;
     delete out.type;

@@ -139,6 +139,23 @@ spec:
   );
 });
 
+test("CRD patterns written for Go (a (?i) flag) work: case-insensitive values pass, others fail", () => {
+  const rule = (strategy: string) => `apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: tempo, namespace: tempo}
+spec:
+  groups:
+    - name: tempo
+      partial_response_strategy: ${strategy}
+      rules: [{alert: TempoDown, expr: up == 0, for: 5m}]
+`;
+  assert.equal(check(rule("Warn")), []);
+  assert.equal(check(rule("ABORT")), []);
+  const [finding] = check(rule("maybe"));
+  assert.is(finding?.path, "spec.groups[0].partial_response_strategy");
+  assert.match(finding?.message ?? "", /expected to match .*found string "maybe"/);
+});
+
 test("an unknown apiVersion/kind is an error, not a skip", () => {
   const [finding] = check("apiVersion: apps/v1\nkind: Deploymnt\nmetadata: {name: x, namespace: demo}\n");
   assert.is(finding?.rule, "schema-unknown-kind");

@@ -40,6 +40,7 @@ const AJV_OPTIONS: Options = {
   validateSchema: false,
   validateFormats: false,
   inlineRefs: false,
+  messages: false,
   code: { optimize: false, source: true },
 };
 
@@ -216,6 +217,35 @@ function typesOf(schema: unknown): string {
   return list.length > 0 ? list.join(" or ") : "another type";
 }
 
+/** Words for the remaining keywords (Ajv runs with messages off: smaller, faster validators). */
+function constraint(error: ErrorObject): string {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "pattern":
+      return `expected to match ${String(p.pattern)}`;
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return `expected ${String(p.comparison)} ${String(p.limit)}`;
+    case "minLength":
+    case "maxLength":
+      return `expected ${error.keyword === "minLength" ? "at least" : "at most"} ${String(p.limit)} characters`;
+    case "minItems":
+    case "maxItems":
+      return `expected ${error.keyword === "minItems" ? "at least" : "at most"} ${String(p.limit)} items`;
+    case "minProperties":
+    case "maxProperties":
+      return `expected ${error.keyword === "minProperties" ? "at least" : "at most"} ${String(p.limit)} fields`;
+    case "const":
+      return `expected ${JSON.stringify(p.allowedValue)}`;
+    case "uniqueItems":
+      return `expected unique items (items ${String(p.j)} and ${String(p.i)} are equal)`;
+    default:
+      return `fails ${error.keyword} ${JSON.stringify(p)}`;
+  }
+}
+
 /** The value at a JSON pointer (compiled validators run without verbose mode, so errors carry no data). */
 export function valueAt(root: unknown, pointer: string): unknown {
   let node = root;
@@ -276,7 +306,7 @@ export function explain(
         message = `expected one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}, found ${describe(valueAt(root, error.instancePath))}`;
         break;
       default:
-        message = `${error.message ?? error.keyword}, found ${describe(valueAt(root, error.instancePath))}`;
+        message = `${constraint(error)}, found ${describe(valueAt(root, error.instancePath))}`;
     }
     const key = `${path}\u0000${message}`;
     if (seen.has(key)) continue;

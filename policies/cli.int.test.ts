@@ -56,6 +56,18 @@ test("--format sarif and github", () => {
   );
 });
 
+test("one file of a cluster is checked with its whole cluster as context", () => {
+  // The Service's workload, the namespace's deny-all policy and the tail-sampling gateway's
+  // front tier all live in other files: checked alone, they would look missing.
+  const files = [
+    "clusters/prod/tempo/service-tempo-distributor.yaml",
+    "clusters/prod/otel-collector/configmap-otel-collector-gateway.yaml",
+  ];
+  const { status, stdout } = validate(...files, "--no-config-checks");
+  assert.is(status, 0, stdout);
+  assert.match(stdout, /— 2 file\(s\), 2 object\(s\) checked/);
+});
+
 test("exit 2 on usage errors, with the usage text", () => {
   for (const args of [["--format", "xml"], ["--bogus"], ["no/such/path.yaml"], ["--kube-version", "latest"]]) {
     const { status, stderr } = validate(...args);

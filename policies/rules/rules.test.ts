@@ -48,13 +48,16 @@ test("every rule has an id, severity, title, rationale and remediation", () => {
   }
 });
 
-test("policies/README.md lists every rule and built-in check", () => {
+test("policies/README.md lists every rule and built-in check with its severity and title", () => {
   const readme = readFileSync(join(ROOT, "policies", "README.md"), "utf8");
-  for (const id of [...RULES.map((r) => r.id), ...BUILTIN_CHECKS.map((c) => c.id)]) {
-    assert.ok(
-      new RegExp(`^\\|\\s*\`${id}\`\\s*\\|`, "m").test(readme),
-      `${id} is missing from the README's rule table`,
-    );
+  const rows = new Map(
+    [...readme.matchAll(/^\|\s*`([a-z0-9-]+)`\s*\|\s*(\w+)\s*\|\s*(.+?)\s*\|$/gm)].map((m) => [
+      m[1],
+      `${m[2]} ${m[3]}`,
+    ]),
+  );
+  for (const rule of [...RULES, ...BUILTIN_CHECKS]) {
+    assert.is(rows.get(rule.id), `${rule.severity} ${rule.title}`, `README row of ${rule.id}`);
   }
 });
 

@@ -68,6 +68,17 @@ test("one file of a cluster is checked with its whole cluster as context", () =>
   assert.match(stdout, /— 2 file\(s\), 2 object\(s\) checked/);
 });
 
+test("--kube-version picks the schema set; an unsupported one is one finding, not one per object", () => {
+  assert.is(validate(GOOD, "--no-config-checks", "--kube-version", "1.36").status, 0);
+  const { status, stdout } = validate(GOOD, "--no-config-checks", "--kube-version", "1.20", "--format", "json");
+  assert.is(status, 1);
+  const findings = JSON.parse(stdout) as { rule: string; message: string }[];
+  assert.equal(
+    findings.map((f) => `${f.rule}: ${f.message}`),
+    ["schema-kubernetes-version: Kubernetes 1.20 has no schemas (supported: 1.32, 1.33, 1.34, 1.35, 1.36)"],
+  );
+});
+
 test("exit 2 on usage errors, with the usage text", () => {
   for (const args of [["--format", "xml"], ["--bogus"], ["no/such/path.yaml"], ["--kube-version", "latest"]]) {
     const { status, stderr } = validate(...args);

@@ -128,6 +128,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     return r;
   };
   const byVersion = new Map<string, K8sObject[]>();
+  const unsupported = new Set<string>();
   for (const object of reported) {
     let version = options.kubeVersion ?? versions[object.scope];
     if (!version) {
@@ -139,6 +140,9 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
       versions[object.scope] = version;
     }
     if (!SUPPORTED_KUBERNETES_VERSIONS.includes(version)) {
+      // One finding per scope is enough: every object of it has the same problem.
+      if (unsupported.has(object.scope)) continue;
+      unsupported.add(object.scope);
       findings.push({
         file: object.file,
         apiVersion: object.apiVersion,

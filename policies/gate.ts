@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { SchemaRegistry, SUPPORTED_KUBERNETES_VERSIONS, validateObjects } from "../schemas/validate.ts";
 import { checkTempo, helmLintTasks, limited, listCharts, otelcolTasks } from "./config/checks.ts";
 import { BUILTIN_CHECKS } from "./engine/checks.ts";
-import { listFiles, loadTerraform, loadYaml } from "./engine/load.ts";
+import { isKustomization, listFiles, loadTerraform, loadYaml } from "./engine/load.ts";
 import type { Finding, K8sObject, KubernetesRule, Rule, TerraformRule } from "./engine/types.ts";
 import { applyWaivers, checkAnnotationWaivers, readWaivers } from "./engine/waivers.ts";
 import { RULES } from "./rules/index.ts";
@@ -129,7 +129,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   };
   const byVersion = new Map<string, K8sObject[]>();
   const unsupported = new Set<string>();
-  for (const object of reported) {
+  for (const object of reported.filter((o) => !isKustomization(o))) {
     let version = options.kubeVersion ?? versions[object.scope];
     if (!version) {
       const fromModel =

@@ -16,8 +16,6 @@ const HCL2JSON_VERSION = (createRequire(import.meta.url)("@cdktf/hcl2json/packag
   .version;
 
 const SKIP_DIRS = new Set(["node_modules", ".git", ".tools", ".cache", ".terraform", "dist"]);
-/** Kustomize's own file is build input for kustomize, not an object applied to the cluster. */
-const NOT_OBJECTS = new Set(["kustomization.yaml", "kustomization.yml"]);
 const ENV_DIRECTIVE = /^#\s*gate:\s*environment=([a-z0-9-]+)\s*$/m;
 
 export interface Loaded {
@@ -41,6 +39,11 @@ async function walk(path: string, found: string[]): Promise<void> {
 }
 
 /** Lists the files under the given paths (files or folders), repository-relative, sorted. */
+/** Kustomize's own files are build input for kustomize, not objects applied to the cluster. */
+export function isKustomization(object: K8sObject): boolean {
+  return object.apiVersion.startsWith("kustomize.config.k8s.io/");
+}
+
 export async function listFiles(root: string, targets: readonly string[]): Promise<string[]> {
   const found: string[] = [];
   for (const target of targets) await walk(join(root, target), found);
@@ -225,7 +228,7 @@ export async function loadYaml(
 ): Promise<{ objects: K8sObject[]; findings: Finding[] }> {
   const objects: K8sObject[] = [];
   const findings: Finding[] = [];
-  const yamlFiles = files.filter((f) => /\.ya?ml$/.test(f) && !NOT_OBJECTS.has(f.split("/").pop() ?? ""));
+  const yamlFiles = files.filter((f) => /\.ya?ml$/.test(f));
   const texts = await Promise.all(yamlFiles.map((f) => readFile(join(root, f), "utf8")));
   yamlFiles.forEach((file, i) => {
     const parsed = parseYamlFile(file, texts[i] as string);

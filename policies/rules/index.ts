@@ -28,6 +28,7 @@ import k8sSeccompRuntimeDefault from "./k8s-seccomp-runtime-default/rule.ts";
 import k8sServiceAccountToken from "./k8s-service-account-token/rule.ts";
 import k8sServiceSelectsWorkload from "./k8s-service-selects-workload/rule.ts";
 import k8sSpreadReplicated from "./k8s-spread-replicated/rule.ts";
+import kustomizeResourcesMatch from "./kustomize-resources-match/rule.ts";
 import otelMemoryLimiterFirst from "./otel-memory-limiter-first/rule.ts";
 import otelReceiversNotLocalhost from "./otel-receivers-not-localhost/rule.ts";
 import otelTailSamplingBehindLb from "./otel-tail-sampling-behind-lb/rule.ts";
@@ -71,6 +72,7 @@ export const RULES: readonly Rule[] = [
   k8sServiceAccountToken,
   k8sServiceSelectsWorkload,
   k8sSpreadReplicated,
+  kustomizeResourcesMatch,
   otelMemoryLimiterFirst,
   otelReceiversNotLocalhost,
   otelTailSamplingBehindLb,

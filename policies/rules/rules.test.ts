@@ -40,7 +40,7 @@ test("every rule folder is registered in rules/index.ts, and nothing else is", (
 
 test("every rule has an id, severity, title, rationale and remediation", () => {
   for (const rule of RULES) {
-    assert.ok(/^(k8s|argocd|tempo|otel|tf)-[a-z0-9-]+$/.test(rule.id), rule.id);
+    assert.ok(/^(k8s|kustomize|argocd|tempo|otel|tf)-[a-z0-9-]+$/.test(rule.id), rule.id);
     assert.ok(rule.severity === "error" || rule.severity === "warning", `${rule.id} severity`);
     for (const field of ["title", "rationale", "remediation"] as const) {
       assert.ok(rule[field].length > 20, `${rule.id} ${field} is too short to help anyone`);

@@ -60,6 +60,11 @@ export function goPatternToJs(pattern: string): string {
     } else if (char === "]" && inClass) {
       inClass = false;
       out += char;
+    } else if (inClass && /[a-z]/i.test(char) && rest[i + 1] === "-" && /[a-z]/i.test(rest[i + 2] ?? "")) {
+      // a letter range inside a class: the range in both cases (a-c → a-cA-C)
+      const end = rest[i + 2] as string;
+      out += `${char.toLowerCase()}-${end.toLowerCase()}${char.toUpperCase()}-${end.toUpperCase()}`;
+      i += 2;
     } else if (/[a-z]/i.test(char)) {
       const both = `${char.toLowerCase()}${char.toUpperCase()}`;
       out += inClass ? both : `[${both}]`;

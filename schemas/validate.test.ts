@@ -5,7 +5,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseYamlFile } from "../policies/engine/load.ts";
 import type { Finding } from "../policies/engine/types.ts";
-import { strictify } from "./strict.ts";
+import { goPatternToJs, strictify } from "./strict.ts";
 import { SchemaRegistry, validateObjects } from "./validate.ts";
 
 const registry = new SchemaRegistry("1.33");
@@ -194,6 +194,12 @@ test("strictify closes objects with properties, keeps maps and preserve-unknown-
   assert.is(at("properties", "raw", "additionalProperties"), undefined);
   assert.is(at("properties", "nested", "items", "additionalProperties"), false);
   assert.equal(at("properties", "literal", "enum"), [{ properties: { untouched: true } }]);
+});
+
+test("Go's (?i) flag becomes both-case letters; other patterns are untouched", () => {
+  assert.is(goPatternToJs("^(?i)(abort|warn)?$"), "^([aA][bB][oO][rR][tT]|[wW][aA][rR][nN])?$");
+  assert.is(goPatternToJs("(?i)^x[a-c]\\d$"), "^[xX][a-cA-C]\\d$");
+  assert.is(goPatternToJs("^[a-z0-9]+$"), "^[a-z0-9]+$");
 });
 
 test("every supported version loads and knows the kinds the tree renders", () => {

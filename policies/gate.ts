@@ -207,8 +207,13 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
 
   // Config checks with the real tools.
   if (options.configChecks !== false) {
-    const kubeVersion = `${options.kubeVersion ?? Object.values(versions)[0] ?? DEFAULT_KUBERNETES_VERSION}.0`;
-    const tasks = [...(await helmLintTasks(root, charts, kubeVersion)), ...otelcolTasks(reported)];
+    // Each CI values file is linted at the Kubernetes version of the cluster it stands for.
+    const kubeVersionFor = (valuesFile: string | null): string => {
+      const environment = valuesFile ? /([a-z0-9]+)-values\.ya?ml$/.exec(valuesFile)?.[1] : undefined;
+      const fromModel = environment ? clusterKubernetesVersion(root, environment) : null;
+      return `${options.kubeVersion ?? fromModel ?? DEFAULT_KUBERNETES_VERSION}.0`;
+    };
+    const tasks = [...(await helmLintTasks(root, charts, kubeVersionFor)), ...otelcolTasks(reported)];
     const [tempo, toolResults] = await Promise.all([checkTempo(root, reported), limited(tasks, 2)]);
     if (tempo === null)
       notes.push("apps/tempo/config-schema/check.ts is not there yet: the Tempo key-schema check was skipped");

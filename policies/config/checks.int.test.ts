@@ -72,7 +72,7 @@ test("helm lint --strict passes a sound chart and fails a broken template, namin
   );
   const bad = chart("bad", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }\n");
   const run = async (c: string) =>
-    (await Promise.all((await helmLintTasks(work, [c], "1.33.0")).map((t) => t()))).flat();
+    (await Promise.all((await helmLintTasks(work, [c], () => "1.33.0")).map((t) => t()))).flat();
   assert.equal(await run(good), []);
   const [finding, ...rest] = await run(bad);
   assert.equal(rest, []);

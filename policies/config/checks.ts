@@ -114,7 +114,8 @@ export async function listCharts(root: string, only?: readonly string[]): Promis
 export async function helmLintTasks(
   root: string,
   charts: readonly string[],
-  kubeVersion: string,
+  /** Kubernetes version ("1.33.0") to lint a values file at: ci/<env>-values.yaml → that cluster's. */
+  kubeVersionFor: (valuesFile: string | null) => string,
 ): Promise<(() => Promise<Finding[]>)[]> {
   const tasks: (() => Promise<Finding[]>)[] = [];
   for (const chart of charts) {
@@ -124,6 +125,7 @@ export async function helmLintTasks(
     const namespace = CHART_NAMESPACES[name] ?? name;
     for (const valuesFile of values.length > 0 ? values.map((v) => `${chart}/ci/${v}`) : [null]) {
       tasks.push(async () => {
+        const kubeVersion = kubeVersionFor(valuesFile);
         const args = ["lint", "--strict", join(root, chart), "--namespace", namespace, "--kube-version", kubeVersion];
         if (valuesFile) args.push("-f", join(root, valuesFile));
         const chartFiles = await listChartFiles(join(root, chart));
@@ -139,7 +141,7 @@ export async function helmLintTasks(
           base(
             valuesFile ?? `${chart}/Chart.yaml`,
             "helm-lint",
-            `helm lint --strict ${chart}${valuesFile ? ` -f ${valuesFile}` : ""}: ${detail}`,
+            `helm lint --strict ${chart}${valuesFile ? ` -f ${valuesFile}` : ""} --kube-version ${kubeVersion}: ${detail}`,
             "Fix what helm lint reports (run the same command to see it).",
           ),
         ];

@@ -13,6 +13,10 @@ export function globToRegExp(glob: string): RegExp {
 export function compileGlobs(globs: readonly string[]): (value: string) => boolean {
   if (globs.length === 0) return () => false;
   const exact = new Set(globs.filter((g) => !g.includes("*")));
+  // A length check first: most values (request paths with ids) match no entry's length, and an
+  // integer lookup is cheaper than hashing a string seen for the first time.
+  const exactLengths = new Set([...exact].map((g) => g.length));
   const patterns = globs.filter((g) => g.includes("*")).map(globToRegExp);
-  return (value) => exact.has(value) || patterns.some((p) => p.test(value));
+  if (patterns.length === 0) return (value) => exactLengths.has(value.length) && exact.has(value);
+  return (value) => (exactLengths.has(value.length) && exact.has(value)) || patterns.some((p) => p.test(value));
 }

@@ -1,12 +1,12 @@
 // The span pipeline of the distribution, in processing order: enrichment and redaction, the
 // metrics bridge, then the batch processor whose drops the DropCounter accounts for; plus the
-// sampler. Built apart from the SDK start so benchmarks can run exactly this pipeline on a bare
+// sampler, which also stamps the cluster and service version on every span. Built apart from the SDK start so benchmarks can run exactly this pipeline on a bare
 // TracerProvider next to the upstream defaults.
 import type { Sampler, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace";
 import type { TracingConfig } from "./config.ts";
 import { DropCounter } from "./drop-counter.ts";
-import { EnrichmentSpanProcessor } from "./enrichment.ts";
+import { constantSpanAttributes, EnrichmentSpanProcessor } from "./enrichment.ts";
 import { Redactor } from "./redaction.ts";
 import { createSampler } from "./sampler.ts";
 import { SpanMetrics } from "./span-metrics.ts";
@@ -26,16 +26,17 @@ export function createSpanPipeline(config: TracingConfig, exporter: SpanExporter
   const enrichment = new EnrichmentSpanProcessor({
     tenantBaggageKey: config.tenantBaggageKey,
     userBaggageKey: config.userBaggageKey,
-    cluster: config.cluster,
-    serviceVersion: config.serviceVersion,
     redactor: config.redaction.enabled ? new Redactor(config.redaction) : undefined,
   });
-  const sampler = createSampler({
-    serviceName: config.serviceName,
-    ratio: config.samplingRatio,
-    rules: config.samplingRules,
-    ignorePaths: config.ignorePaths,
-  });
+  const sampler = createSampler(
+    {
+      serviceName: config.serviceName,
+      ratio: config.samplingRatio,
+      rules: config.samplingRules,
+      ignorePaths: config.ignorePaths,
+    },
+    constantSpanAttributes(config.cluster, config.serviceVersion),
+  );
   return {
     sampler,
     spanProcessors: [enrichment, ...(spanMetrics ? [spanMetrics] : []), batch],

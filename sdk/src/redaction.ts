@@ -29,6 +29,11 @@ export const REDACTED = "[REDACTED]";
 // Literal markers of credentials that carry no digit, `@` or `=` (which are counted separately).
 const CREDENTIAL_MARKER =
   /[Bb]earer\s|[Bb]asic\s|BEARER\s|BASIC\s|eyJ|sk_|pk_|rk_|gh[pousr]_|github_pat_|AKIA|ASIA|xox[abposr]-|AIza|glpat-/;
+// Thirteen digits, optionally separated by single spaces or dashes: the shortest card number.
+const CARD_LIKE = /\d(?:[ -]?\d){12}/;
+// Anything that could start a match of some pattern below, in one scan: most values fail it and
+// cost nothing more.
+const SUSPECT = new RegExp(`[@=]|${CREDENTIAL_MARKER.source}|${CARD_LIKE.source}`);
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const CARD_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/gi;
@@ -56,21 +61,15 @@ export function isLuhnValid(digits: string): boolean {
 
 /**
  * Returns the value with every sensitive part replaced, or the same string when nothing matched.
- * Most attribute values (methods, routes, status codes, host names) hold nothing sensitive, so one
- * pass over the characters decides which of the patterns can match at all and only those run.
+ * Most values hold nothing sensitive: a few cheap tests decide which patterns can match at all,
+ * and only those run.
  */
 export function redactString(value: string): string {
-  let digits = 0;
-  let hasAt = false;
-  let hasEquals = false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-    else if (c === 64) hasAt = true;
-    else if (c === 61) hasEquals = true;
-  }
+  if (!SUSPECT.test(value)) return value;
+  const hasAt = value.includes("@");
+  const hasEquals = value.includes("=");
   const marker = CREDENTIAL_MARKER.test(value);
-  if (!marker && !hasAt && !hasEquals && digits < 13) return value;
+  const cardLike = CARD_LIKE.test(value);
   let out = value;
   if (hasEquals) out = out.replace(SECRET_QUERY_PARAM, `$1${REDACTED}`);
   if (marker) {
@@ -79,7 +78,7 @@ export function redactString(value: string): string {
     out = out.replace(API_KEY, "[REDACTED:api-key]");
   }
   if (hasAt) out = out.replace(EMAIL, "[REDACTED:email]");
-  if (digits >= 13) {
+  if (cardLike) {
     out = out.replace(CARD_CANDIDATE, (match) => {
       const cardDigits = match.replace(/[ -]/g, "");
       return cardDigits.length >= 13 && cardDigits.length <= 19 && isLuhnValid(cardDigits) ? "[REDACTED:card]" : match;
@@ -91,28 +90,60 @@ export function redactString(value: string): string {
 const KEY_ALLOWED = 0;
 const KEY_DENIED = 1;
 const KEY_CONTENT = 2;
-/** Attribute keys are few and repeat on every span: decide allow/deny per key once. */
+/** Attribute keys are few and repeat on every span: their rule is decided once per key. */
 const MAX_CACHED_KEYS = 10_000;
+
+interface KeyState {
+  rule: number;
+  // The last value seen clean under this key. Most keys carry the same few values span after
+  // span (methods, routes, host names, user agents): comparing with the last clean one skips the
+  // content checks for them without keeping a growing set of values.
+  lastClean: string | undefined;
+}
+
+// Integers this large can only be ids, timestamps or card numbers stored as numbers.
+const SMALLEST_CARD_NUMBER = 1e12;
 
 export class Redactor {
   readonly #isAllowed: (key: string) => boolean;
   readonly #isDenied: (key: string) => boolean;
-  readonly #keyRule = new Map<string, number>();
+  readonly #keys = new Map<string, KeyState>();
 
   constructor(options: RedactorOptions = {}) {
     this.#isAllowed = compileGlobs(options.allowKeys ?? []);
     this.#isDenied = compileGlobs([...DEFAULT_DENY_KEYS, ...(options.denyKeys ?? [])]);
   }
 
+  #stateOf(key: string): KeyState {
+    let state = this.#keys.get(key);
+    if (state === undefined) {
+      state = {
+        rule: this.#isAllowed(key) ? KEY_ALLOWED : this.#isDenied(key) ? KEY_DENIED : KEY_CONTENT,
+        lastClean: undefined,
+      };
+      if (this.#keys.size < MAX_CACHED_KEYS) this.#keys.set(key, state);
+    }
+    return state;
+  }
+
   /** The redacted form of one attribute, or undefined when it is to stay as it is. */
   redactAttribute(key: string, value: AttributeValue | undefined): AttributeValue | undefined {
     if (value === undefined || value === null) return undefined;
-    const rule = this.#ruleFor(key);
-    if (rule === KEY_ALLOWED) return undefined;
-    if (rule === KEY_DENIED) return Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;
+    const state = this.#stateOf(key);
+    if (state.rule === KEY_ALLOWED) return undefined;
+    if (state.rule === KEY_DENIED) return Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;
     if (typeof value === "string") {
+      if (value === state.lastClean) return undefined;
       const redacted = redactString(value);
-      return redacted === value ? undefined : redacted;
+      if (redacted === value) {
+        state.lastClean = value;
+        return undefined;
+      }
+      return redacted;
+    }
+    if (typeof value === "number") {
+      if (!Number.isInteger(value) || Math.abs(value) < SMALLEST_CARD_NUMBER) return undefined;
+      return redactString(String(value)) === String(value) ? undefined : "[REDACTED:card]";
     }
     if (Array.isArray(value)) {
       let changed = false;
@@ -127,20 +158,15 @@ export class Redactor {
     return undefined;
   }
 
-  #ruleFor(key: string): number {
-    let rule = this.#keyRule.get(key);
-    if (rule === undefined) {
-      rule = this.#isAllowed(key) ? KEY_ALLOWED : this.#isDenied(key) ? KEY_DENIED : KEY_CONTENT;
-      if (this.#keyRule.size < MAX_CACHED_KEYS) this.#keyRule.set(key, rule);
-    }
-    return rule;
-  }
-
   /** Redacts an attribute map in place; returns how many values were changed. */
   redactAttributes(attributes: Attributes): number {
     let changed = 0;
+    const keys = this.#keys;
     for (const key in attributes) {
-      const redacted = this.redactAttribute(key, attributes[key]);
+      const value = attributes[key];
+      // The hot path, inlined: a known key whose value is the one last seen clean.
+      if (typeof value === "string" && keys.get(key)?.lastClean === value) continue;
+      const redacted = this.redactAttribute(key, value);
       if (redacted !== undefined) {
         attributes[key] = redacted;
         changed++;

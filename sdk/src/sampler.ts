@@ -95,6 +95,49 @@ function withRatio(result: SamplingResult, ratio: number): SamplingResult {
   return { ...result, attributes: { [ATTR_SAMPLING_RATIO]: ratio } };
 }
 
-export function createSampler(settings: SamplerSettings): Sampler {
-  return new ParentBasedSampler({ root: new RuleBasedRootSampler(settings) });
+/**
+ * Adds constant attributes (cluster, service version) to every recorded span through its
+ * sampling result: the SDK merges those into the span's initial attributes in the same pass that
+ * validates the others, which is the cheapest place to stamp a value on every span.
+ */
+export class StampingSampler implements Sampler {
+  readonly #inner: Sampler;
+  readonly #attributes: Readonly<Attributes>;
+  readonly #sampled: SamplingResult;
+  readonly #recorded: SamplingResult;
+
+  constructor(inner: Sampler, attributes: Attributes) {
+    this.#inner = inner;
+    this.#attributes = Object.freeze({ ...attributes });
+    // Results are immutable and may be shared (the SamplingResult contract), so the common
+    // decisions cost no allocation.
+    this.#sampled = Object.freeze({ decision: SamplingDecision.RECORD_AND_SAMPLED, attributes: this.#attributes });
+    this.#recorded = Object.freeze({ decision: SamplingDecision.RECORD, attributes: this.#attributes });
+  }
+
+  shouldSample(
+    context: Context,
+    traceId: string,
+    spanName: string,
+    spanKind: SpanKind,
+    attributes: Attributes,
+    links: Link[],
+  ): SamplingResult {
+    const result = this.#inner.shouldSample(context, traceId, spanName, spanKind, attributes, links);
+    if (result.decision === SamplingDecision.NOT_RECORD) return result;
+    if (result.attributes === undefined && result.traceState === undefined) {
+      return result.decision === SamplingDecision.RECORD_AND_SAMPLED ? this.#sampled : this.#recorded;
+    }
+    return { ...result, attributes: { ...this.#attributes, ...result.attributes } };
+  }
+
+  toString(): string {
+    return `StampingSampler{${this.#inner.toString()}}`;
+  }
+}
+
+/** Parent-based rule sampling; `spanAttributes` (if any) are stamped on every recorded span. */
+export function createSampler(settings: SamplerSettings, spanAttributes: Attributes = {}): Sampler {
+  const sampler = new ParentBasedSampler({ root: new RuleBasedRootSampler(settings) });
+  return Object.keys(spanAttributes).length === 0 ? sampler : new StampingSampler(sampler, spanAttributes);
 }

@@ -1,26 +1,30 @@
-// The enrichment processor: tenant and user come from baggage, cluster and version are stamped,
-// and redaction covers attributes set at any time, event attributes and the status message.
-import { propagation, ROOT_CONTEXT, SpanStatusCode } from "@opentelemetry/api";
+// The enrichment processor: tenant and user come from baggage, cluster and version are stamped on
+// every span (through the sampler, as the pipeline wires it), and redaction covers attributes set
+// at any time, event attributes and the status message.
+import { propagation, ROOT_CONTEXT, SpanStatusCode, trace } from "@opentelemetry/api";
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { EnrichmentSpanProcessor } from "../src/enrichment.ts";
+import { constantSpanAttributes, EnrichmentSpanProcessor } from "../src/enrichment.ts";
 import { Redactor } from "../src/redaction.ts";
+import { createSampler } from "../src/sampler.ts";
 
 function setup(redact: boolean) {
   const exporter = new InMemorySpanExporter();
   const enrichment = new EnrichmentSpanProcessor({
     tenantBaggageKey: "tenant.id",
     userBaggageKey: "enduser.id",
-    cluster: "prod-eu-1",
-    serviceVersion: "2.4.0",
     redactor: redact ? new Redactor({ allowKeys: ["support.email"] }) : undefined,
   });
-  const provider = new TracerProvider({ spanProcessors: [enrichment, new SimpleSpanProcessor({ exporter })] });
+  const sampler = createSampler(
+    { serviceName: "svc", ratio: 1, rules: [], ignorePaths: [] },
+    constantSpanAttributes("prod-eu-1", "2.4.0"),
+  );
+  const provider = new TracerProvider({ sampler, spanProcessors: [enrichment, new SimpleSpanProcessor({ exporter })] });
   return { exporter, tracer: provider.getTracer("test") };
 }
 
-test("tenant and user from baggage; cluster and version on every span", () => {
+test("tenant and user from baggage; cluster and version on every span, children included", () => {
   const { exporter, tracer } = setup(true);
   const baggage = propagation.createBaggage({
     "tenant.id": { value: "acme" },
@@ -28,8 +32,11 @@ test("tenant and user from baggage; cluster and version on every span", () => {
     other: { value: "x" },
   });
   tracer.startSpan("with-baggage", {}, propagation.setBaggage(ROOT_CONTEXT, baggage)).end();
-  tracer.startSpan("without-baggage", {}, ROOT_CONTEXT).end();
-  const [withBaggage, without] = exporter.getFinishedSpans();
+  const parent = tracer.startSpan("without-baggage", {}, ROOT_CONTEXT);
+  tracer.startSpan("child", {}, trace.setSpan(ROOT_CONTEXT, parent)).end();
+  parent.end();
+  const [withBaggage, child, without] = exporter.getFinishedSpans();
+  assert.equal(child?.attributes, { "k8s.cluster.name": "prod-eu-1", "service.version": "2.4.0" });
   assert.equal(withBaggage?.attributes, {
     "k8s.cluster.name": "prod-eu-1",
     "service.version": "2.4.0",

@@ -78,6 +78,25 @@ test("the parent's decision is honoured even where a rule would decide otherwise
   );
 });
 
+test("stamping: constant attributes on every recorded span; drops and the rule's own attributes kept", () => {
+  const stamped = createSampler(
+    { ...settings, rules: [{ route: "/half*", ratio: 0.5 }] },
+    { "k8s.cluster.name": "dev" },
+  );
+  assert.equal(stamped.shouldSample(ROOT_CONTEXT, traceIds[0] as string, "op", SpanKind.INTERNAL, {}, []).attributes, {
+    "k8s.cluster.name": "dev",
+  });
+  assert.is(
+    stamped.shouldSample(ROOT_CONTEXT, traceIds[0] as string, "GET", SpanKind.SERVER, { "url.path": "/healthz" }, [])
+      .decision,
+    SamplingDecision.NOT_RECORD,
+  );
+  const kept = traceIds
+    .map((id) => stamped.shouldSample(ROOT_CONTEXT, id, "GET", SpanKind.SERVER, { "url.path": "/half/x" }, []))
+    .find((r) => r.decision === SamplingDecision.RECORD_AND_SAMPLED);
+  assert.equal(kept?.attributes, { "k8s.cluster.name": "dev", [ATTR_SAMPLING_RATIO]: 0.5 });
+});
+
 test("consistent with the Collector: every path its tail sampling drops is never sampled here", () => {
   // Both tiers must agree, or a service would pay for spans the gateway throws away.
   const valuesFile = join(import.meta.dirname, "..", "..", "apps", "otel-collector", "values.yaml");

@@ -63,4 +63,20 @@ test("Redactor: deny list replaces whole values, allow list keeps them, arrays a
   });
 });
 
+test("Redactor: card numbers stored as numbers; other numbers untouched", () => {
+  const redactor = new Redactor();
+  const attributes = { "payment.pan": 4111111111111111, "order.id": 4111111111111112, count: 3, ratio: 0.5 };
+  assert.is(redactor.redactAttributes(attributes), 1);
+  assert.equal(attributes, { "payment.pan": "[REDACTED:card]", "order.id": 4111111111111112, count: 3, ratio: 0.5 });
+});
+
+test("Redactor: a value seen clean under a key is not rechecked, a new value under it is", () => {
+  const redactor = new Redactor();
+  const first = { note: "hello" };
+  redactor.redactAttributes(first);
+  const second = { note: "mail me at a@example.com" };
+  assert.is(redactor.redactAttributes(second), 1);
+  assert.is(second.note, "mail me at [REDACTED:email]");
+});
+
 test.run();

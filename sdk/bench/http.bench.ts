@@ -1,8 +1,7 @@
 // HTTP requests per second of one small node:http service on loopback, measured with autocannon:
 // uninstrumented, with bare upstream OpenTelemetry auto-instrumentation, and with this
 // distribution's preload. Both instrumented runs export OTLP/HTTP protobuf (gzip, same batch
-// settings) to a sink in this process that accepts everything. Configurations alternate over
-// several rounds and the median of each is compared. Target: ours / bare ≥ 0.95.
+// settings) to a sink in this process that accepts everything. Target: ours / bare ≥ 0.95.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -12,9 +11,9 @@ import { startProcess, waitFor } from "../../test/support/process.ts";
 import { ensureBuilt } from "../scripts/build.ts";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
-const ROUNDS = 3;
+const ROUNDS = 5;
 const WARMUP_SECONDS = 2;
-const MEASURE_SECONDS = 5;
+const MEASURE_SECONDS = 4;
 const CONNECTIONS = 10;
 
 ensureBuilt();
@@ -74,20 +73,33 @@ async function measure(name: Name): Promise<number> {
   }
 }
 
+// The machine is shared: throughput drifts between rounds. Each round measures the three
+// configurations back to back (in an order that alternates between rounds), and the ratio of
+// ours to bare is taken within the round before the median over rounds.
+const names = Object.keys(configurations) as Name[];
 const results: Record<Name, number[]> = { uninstrumented: [], "bare OpenTelemetry": [], "@greenlang/tracing": [] };
+const roundRatios: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
-  for (const name of Object.keys(configurations) as Name[]) results[name].push(await measure(name));
+  const order = round % 2 === 0 ? names : [...names].reverse();
+  const rps = {} as Record<Name, number>;
+  for (const name of order) {
+    rps[name] = await measure(name);
+    results[name].push(rps[name]);
+  }
+  roundRatios.push(rps["@greenlang/tracing"] / rps["bare OpenTelemetry"]);
 }
 sink.close();
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const rps = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)])) as Record<Name, number>;
-const ratio = rps["@greenlang/tracing"] / rps["bare OpenTelemetry"];
-console.log(`HTTP req/s on loopback, autocannon -c ${CONNECTIONS} -d ${MEASURE_SECONDS}, median of ${ROUNDS} rounds`);
+const ratio = median(roundRatios);
+console.log(`HTTP req/s on loopback, autocannon -c ${CONNECTIONS} -d ${MEASURE_SECONDS}, ${ROUNDS} rounds (medians)`);
 for (const [name, value] of Object.entries(rps))
   console.log(
     `  ${name.padEnd(20)} ${value.toFixed(0).padStart(7)} req/s   (rounds: ${results[name as Name].map((v) => v.toFixed(0)).join(", ")})`,
   );
-console.log(`  ratio ours/bare: ${ratio.toFixed(3)} (target ≥ 0.95) ${ratio >= 0.95 ? "OK" : "UNDER TARGET"}`);
+console.log(
+  `  ratio ours/bare (median of per-round ratios ${roundRatios.map((r) => r.toFixed(3)).join(", ")}): ${ratio.toFixed(3)} (target ≥ 0.95) ${ratio >= 0.95 ? "OK" : "UNDER TARGET"}`,
+);
 console.log(`  ratio ours/uninstrumented: ${(rps["@greenlang/tracing"] / rps.uninstrumented).toFixed(3)}`);
 console.log(`  OTLP export requests received by the sink: ${exportedRequests}`);

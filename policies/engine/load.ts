@@ -171,6 +171,62 @@ export function parseYamlFile(file: string, text: string): { objects: K8sObject[
   return { objects, findings };
 }
 
+/**
+ * YAML files embedded in ConfigMaps (Tempo's and the Collector's configs) must parse strictly too:
+ * both programs reject duplicate keys at start, and a config that does not parse would otherwise
+ * be invisible to the rules that read it. Findings point inside the entry: data["tempo.yaml"].a.b.
+ */
+export function embeddedYamlProblems(objects: readonly K8sObject[]): Finding[] {
+  const out: Finding[] = [];
+  for (const object of objects) {
+    if (object.kind !== "ConfigMap" || object.apiVersion !== "v1") continue;
+    const data = (object.body.data ?? {}) as Record<string, unknown>;
+    for (const [key, text] of Object.entries(data)) {
+      if (!/\.ya?ml$/.test(key) || typeof text !== "string") continue;
+      try {
+        loadAll(text, undefined, { schema: CORE_SCHEMA });
+        continue;
+      } catch {
+        // fall through to the precise parser for the path and line
+      }
+      const base = `data["${key}"]`;
+      const identity = {
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        namespace: object.namespace,
+        name: object.name,
+        line: object.line,
+      };
+      const { LineCounter, parseAllDocuments } = yamlAst();
+      const lines = new LineCounter();
+      for (const doc of parseAllDocuments(text, { uniqueKeys: false, lineCounter: lines, prettyErrors: false })) {
+        for (const error of doc.errors) {
+          const at = lines.linePos(error.pos[0]).line;
+          out.push({
+            ...fileFinding(object.file, "yaml-syntax", base, `${key} line ${at}: ${error.message.split("\n")[0]}`),
+            ...identity,
+          });
+        }
+        const dups: { path: string; line: number }[] = [];
+        duplicateKeys(doc.contents as Node | null, "", lines, dups);
+        for (const dup of dups) {
+          const path = dup.path.startsWith("[") ? `${base}${dup.path}` : `${base}.${dup.path}`;
+          out.push({
+            ...fileFinding(
+              object.file,
+              "yaml-duplicate-key",
+              path,
+              `duplicate key ${dup.path} in ${key} (line ${dup.line} of the entry)`,
+            ),
+            ...identity,
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /** The slow, precise path: syntax errors with their line, duplicate keys with their field path. */
 export function parseYamlFileWithAst(file: string, text: string): { objects: K8sObject[]; findings: Finding[] } {
   const objects: K8sObject[] = [];

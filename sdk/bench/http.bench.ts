@@ -2,6 +2,7 @@
 // uninstrumented, with bare upstream OpenTelemetry auto-instrumentation, and with this
 // distribution's preload. Both instrumented runs export OTLP/HTTP protobuf (gzip, same batch
 // settings) to a sink in this process that accepts everything. Target: ours / bare ≥ 0.95.
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -11,10 +12,12 @@ import { startProcess, waitFor } from "../../test/support/process.ts";
 import { ensureBuilt } from "../scripts/build.ts";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
-const ROUNDS = 5;
+const ROUNDS = 7;
 const WARMUP_SECONDS = 2;
-const MEASURE_SECONDS = 4;
+const MEASURE_SECONDS = 3;
 const CONNECTIONS = 10;
+// Linux reports process CPU times in clock ticks of 1/100 s (USER_HZ).
+const CLOCK_TICKS_PER_SECOND = 100;
 
 ensureBuilt();
 
@@ -49,7 +52,22 @@ const configurations = {
 };
 type Name = keyof typeof configurations;
 
-async function measure(name: Name): Promise<number> {
+interface Measurement {
+  rps: number;
+  /** CPU time the service spent per request (user + system), from /proc: less sensitive than
+   * req/s to other work on a shared machine. */
+  cpuMicrosPerRequest: number;
+}
+
+/** User + system CPU time of a process so far, in microseconds (Linux /proc). */
+function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // Fields 14 and 15 of stat (utime, stime), counted from after the command name.
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
+}
+
+async function measure(name: Name): Promise<Measurement> {
   const port = await freePort();
   const { args, env } = configurations[name];
   const app = startProcess(process.execPath, [...args, join(FIXTURES, "app.mjs")], {
@@ -60,14 +78,17 @@ async function measure(name: Name): Promise<number> {
     const url = `http://127.0.0.1:${port}`;
     await waitFor(`${name} app`, async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined), { process: app });
     await autocannon({ url: `${url}/api/orders/1`, connections: CONNECTIONS, duration: WARMUP_SECONDS });
+    const pid = app.child.pid as number;
+    const cpuBefore = cpuMicros(pid);
     const result = await autocannon({
       url: `${url}/api/orders/1`,
       connections: CONNECTIONS,
       duration: MEASURE_SECONDS,
     });
+    const cpu = cpuMicros(pid) - cpuBefore;
     if (result.non2xx > 0 || result.errors > 0)
       throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-    return result.requests.average;
+    return { rps: result.requests.average, cpuMicrosPerRequest: cpu / result.requests.total };
   } finally {
     await app.stop(5_000);
   }
@@ -77,29 +98,44 @@ async function measure(name: Name): Promise<number> {
 // configurations back to back (in an order that alternates between rounds), and the ratio of
 // ours to bare is taken within the round before the median over rounds.
 const names = Object.keys(configurations) as Name[];
-const results: Record<Name, number[]> = { uninstrumented: [], "bare OpenTelemetry": [], "@greenlang/tracing": [] };
-const roundRatios: number[] = [];
+const results = { uninstrumented: [], "bare OpenTelemetry": [], "@greenlang/tracing": [] } as Record<
+  Name,
+  Measurement[]
+>;
+const rpsRatios: number[] = [];
+const cpuRatios: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   const order = round % 2 === 0 ? names : [...names].reverse();
-  const rps = {} as Record<Name, number>;
+  const m = {} as Record<Name, Measurement>;
   for (const name of order) {
-    rps[name] = await measure(name);
-    results[name].push(rps[name]);
+    m[name] = await measure(name);
+    results[name].push(m[name]);
   }
-  roundRatios.push(rps["@greenlang/tracing"] / rps["bare OpenTelemetry"]);
+  rpsRatios.push(m["@greenlang/tracing"].rps / m["bare OpenTelemetry"].rps);
+  cpuRatios.push(m["bare OpenTelemetry"].cpuMicrosPerRequest / m["@greenlang/tracing"].cpuMicrosPerRequest);
 }
 sink.close();
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-const rps = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)])) as Record<Name, number>;
-const ratio = median(roundRatios);
-console.log(`HTTP req/s on loopback, autocannon -c ${CONNECTIONS} -d ${MEASURE_SECONDS}, ${ROUNDS} rounds (medians)`);
-for (const [name, value] of Object.entries(rps))
+const list = (values: number[], digits = 0) => values.map((v) => v.toFixed(digits)).join(", ");
+console.log(`HTTP on loopback, autocannon -c ${CONNECTIONS} -d ${MEASURE_SECONDS}, ${ROUNDS} rounds (medians)`);
+for (const name of names) {
+  const rps = results[name].map((r) => r.rps);
+  const cpu = results[name].map((r) => r.cpuMicrosPerRequest);
   console.log(
-    `  ${name.padEnd(20)} ${value.toFixed(0).padStart(7)} req/s   (rounds: ${results[name as Name].map((v) => v.toFixed(0)).join(", ")})`,
+    `  ${name.padEnd(20)} ${median(rps).toFixed(0).padStart(7)} req/s  ${median(cpu).toFixed(1).padStart(6)} µs CPU/request   (req/s per round: ${list(rps)})`,
   );
+}
+const rpsRatio = median(rpsRatios);
+const cpuRatio = median(cpuRatios);
 console.log(
-  `  ratio ours/bare (median of per-round ratios ${roundRatios.map((r) => r.toFixed(3)).join(", ")}): ${ratio.toFixed(3)} (target ≥ 0.95) ${ratio >= 0.95 ? "OK" : "UNDER TARGET"}`,
+  `  req/s ratio ours/bare (median of per-round ratios ${list(rpsRatios, 3)}): ${rpsRatio.toFixed(3)} (target ≥ 0.95) ${rpsRatio >= 0.95 ? "OK" : "UNDER TARGET"}`,
 );
-console.log(`  ratio ours/uninstrumented: ${(rps["@greenlang/tracing"] / rps.uninstrumented).toFixed(3)}`);
+console.log(
+  `  CPU-per-request ratio bare/ours (per round ${list(cpuRatios, 3)}): ${cpuRatio.toFixed(3)} (same target, less noise)`,
+);
+const uninstrumented = median(results.uninstrumented.map((r) => r.rps));
+console.log(
+  `  req/s ratio ours/uninstrumented: ${(median(results["@greenlang/tracing"].map((r) => r.rps)) / uninstrumented).toFixed(3)}`,
+);
 console.log(`  OTLP export requests received by the sink: ${exportedRequests}`);

@@ -7,8 +7,9 @@ import { type Attributes, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import type { ReadableSpan, SpanProcessor } from "@opentelemetry/sdk-trace";
 
 export const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
-/** Beyond this many distinct series new label sets fold into one `overflow` series. */
+/** Beyond this many distinct series new label sets fold into one `overflow` series per kind. */
 export const MAX_SERIES = 2000;
+const OVERFLOW = "overflow";
 
 export interface Exemplar {
   traceId: string;
@@ -67,47 +68,70 @@ function isError(span: ReadableSpan): boolean {
   return typeof status === "number" && status >= 500;
 }
 
+function newPoint(attributes: Record<string, string | number>): SeriesPoint {
+  return {
+    attributes,
+    requests: 0,
+    errors: 0,
+    durationSum: 0,
+    bucketCounts: new Array(DURATION_BUCKETS_SECONDS.length + 1).fill(0),
+    exemplar: undefined,
+    exemplarIsError: false,
+  };
+}
+
 /** Aggregates cumulative RED metrics from ended SERVER and CONSUMER spans. */
 export class SpanMetrics implements SpanProcessor {
-  readonly #series = new Map<string, SeriesPoint>();
+  // Series by span kind, then span name, then status code: this runs for every request, so the
+  // lookup allocates nothing. For HTTP server spans the name is `METHOD /route`, so method and
+  // route need no key of their own; the series keeps the first span's labels.
+  readonly #series = new Map<SpanKind, Map<string, Map<unknown, SeriesPoint>>>();
+  readonly #overflow = new Map<SpanKind, SeriesPoint>();
+  #count = 0;
   readonly #startTimeUnixNano = nowNanos();
 
   onStart(): void {}
 
+  #pointFor(span: ReadableSpan): SeriesPoint {
+    let byName = this.#series.get(span.kind);
+    if (byName === undefined) {
+      byName = new Map();
+      this.#series.set(span.kind, byName);
+    }
+    let byStatus = byName.get(span.name);
+    const status = span.attributes["http.response.status_code"];
+    const existing = byStatus?.get(status);
+    if (existing !== undefined) return existing;
+    if (this.#count >= MAX_SERIES) return this.#overflowPoint(span.kind);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      byName.set(span.name, byStatus);
+    }
+    const point = newPoint(seriesAttributes(span));
+    byStatus.set(status, point);
+    this.#count++;
+    return point;
+  }
+
+  #overflowPoint(kind: SpanKind): SeriesPoint {
+    let point = this.#overflow.get(kind);
+    if (point === undefined) {
+      point = newPoint({ "span.kind": kind === SpanKind.SERVER ? "server" : "consumer", "span.name": OVERFLOW });
+      this.#overflow.set(kind, point);
+    }
+    return point;
+  }
+
   onEnd(span: ReadableSpan): void {
     if (span.kind !== SpanKind.SERVER && span.kind !== SpanKind.CONSUMER) return;
-    const a = span.attributes;
-    // The series key is built from the label values directly: this runs for every request, so no
-    // object is created unless the series is new.
-    const key = `${span.kind}\u0000${span.name}\u0000${a["http.route"]}\u0000${a["http.request.method"]}\u0000${a["http.response.status_code"]}`;
-    let point = this.#series.get(key);
-    if (!point) {
-      const overflow = this.#series.size >= MAX_SERIES;
-      const overflowKey = `${span.kind}\u0000overflow`;
-      point = overflow ? this.#series.get(overflowKey) : undefined;
-      if (!point) {
-        const attributes = overflow
-          ? { "span.kind": span.kind === SpanKind.SERVER ? "server" : "consumer", "span.name": "overflow" }
-          : seriesAttributes(span);
-        point = {
-          attributes,
-          requests: 0,
-          errors: 0,
-          durationSum: 0,
-          bucketCounts: new Array(DURATION_BUCKETS_SECONDS.length + 1).fill(0),
-          exemplar: undefined,
-          exemplarIsError: false,
-        };
-        this.#series.set(overflow ? overflowKey : key, point);
-      }
-    }
+    const point = this.#pointFor(span);
     const seconds = hrTimeToSeconds(span.duration);
     const error = isError(span);
     point.requests++;
     if (error) point.errors++;
     point.durationSum += seconds;
-    let bucket = DURATION_BUCKETS_SECONDS.findIndex((bound) => seconds <= bound);
-    if (bucket < 0) bucket = DURATION_BUCKETS_SECONDS.length;
+    let bucket = 0;
+    while (bucket < DURATION_BUCKETS_SECONDS.length && seconds > (DURATION_BUCKETS_SECONDS[bucket] as number)) bucket++;
     point.bucketCounts[bucket] = (point.bucketCounts[bucket] ?? 0) + 1;
     // An error beats a success as the exemplar, and within the same kind the slower request wins,
     // so the exemplar shown next to a latency or error spike is the one worth opening.
@@ -128,10 +152,19 @@ export class SpanMetrics implements SpanProcessor {
     }
   }
 
+  #points(): SeriesPoint[] {
+    const out: SeriesPoint[] = [];
+    for (const byName of this.#series.values())
+      for (const byStatus of byName.values()) for (const p of byStatus.values()) out.push(p);
+    out.push(...this.#overflow.values());
+    return out;
+  }
+
   /** A copy of the current totals; exemplars are reset so each export carries fresh ones. */
   collect(): MetricsSnapshot {
-    const series = [...this.#series.values()].map((p) => ({ ...p, bucketCounts: [...p.bucketCounts] }));
-    for (const p of this.#series.values()) {
+    const points = this.#points();
+    const series = points.map((p) => ({ ...p, bucketCounts: [...p.bucketCounts] }));
+    for (const p of points) {
       p.exemplar = undefined;
       p.exemplarIsError = false;
     }

@@ -19,6 +19,8 @@ export interface Jaeger {
   readonly process: RunningProcess;
   /** The trace as OTLP/JSON resource spans from the v3 query API, or undefined while it is unknown. */
   getTrace(traceId: string): Promise<OtlpResourceSpans[] | undefined>;
+  /** Every span (operation) name the store holds for a service, across all its traces. */
+  spanNamesOf(service: string): Promise<string[]>;
   /** Waits (bounded) until the trace holds at least `minSpans` spans, then returns it. */
   waitForTrace(traceId: string, minSpans?: number, timeoutMs?: number): Promise<OtlpResourceSpans[]>;
   stop(): Promise<void>;
@@ -48,7 +50,8 @@ export const attributesOf = (attributes: OtlpAttribute[] | undefined): Record<st
   Object.fromEntries(
     (attributes ?? []).map(({ key, value }) => [
       key,
-      value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : (value.boolValue ?? value.doubleValue ?? "")),
+      value.stringValue ??
+        (value.intValue !== undefined ? Number(value.intValue) : (value.boolValue ?? value.doubleValue ?? "")),
     ]),
   );
 
@@ -88,7 +91,8 @@ export async function startJaeger(): Promise<Jaeger> {
   try {
     await waitFor(
       "jaeger health check",
-      async () => ((await fetch(`http://${host}:${health}/status`, { signal: AbortSignal.timeout(1000) })).ok ? true : undefined),
+      async () =>
+        (await fetch(`http://${host}:${health}/status`, { signal: AbortSignal.timeout(1000) })).ok ? true : undefined,
       { process: proc, timeoutMs: 30_000 },
     );
     await waitFor("jaeger query API", async () => ((await fetch(`${queryUrl}/api/services`)).ok ? true : undefined), {
@@ -108,8 +112,17 @@ export async function startJaeger(): Promise<Jaeger> {
     return body.result?.resourceSpans;
   }
 
+  async function spanNamesOf(service: string): Promise<string[]> {
+    const url = `${queryUrl}/api/traces?service=${encodeURIComponent(service)}&lookback=1h&limit=1000`;
+    const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    if (!response.ok) throw new Error(`jaeger search for ${service}: ${response.status} ${await response.text()}`);
+    const body = (await response.json()) as { data?: { spans?: { operationName: string }[] }[] };
+    return (body.data ?? []).flatMap((t) => (t.spans ?? []).map((s) => s.operationName));
+  }
+
   return {
     otlpHttpUrl: `http://${host}:${http}`,
+    spanNamesOf,
     otlpGrpcEndpoint: `${host}:${grpc}`,
     queryUrl,
     process: proc,

@@ -55,7 +55,11 @@ export function exportRequest(spans: TestSpan[]) {
 }
 
 /** POSTs spans to an OTLP/HTTP endpoint such as `http://127.0.0.1:4318`; throws on a non-2xx answer. */
-export async function sendSpans(baseUrl: string, spans: TestSpan[], headers: Record<string, string> = {}): Promise<void> {
+export async function sendSpans(
+  baseUrl: string,
+  spans: TestSpan[],
+  headers: Record<string, string> = {},
+): Promise<void> {
   const response = await fetch(`${baseUrl}/v1/traces`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },

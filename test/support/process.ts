@@ -9,7 +9,11 @@ export interface RunningProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-export function startProcess(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): RunningProcess {
+export function startProcess(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): RunningProcess {
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
@@ -55,7 +59,9 @@ export async function waitFor<T>(
   while (Date.now() < deadline) {
     const child = options.process?.child;
     if (child && (child.exitCode !== null || child.signalCode !== null)) {
-      throw new Error(`${what}: the process exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${options.process?.output()}`);
+      throw new Error(
+        `${what}: the process exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${options.process?.output()}`,
+      );
     }
     try {
       const value = await probe();

@@ -1,0 +1,243 @@
+// The platform end to end, as a service team meets it: two services instrumented with
+// @greenlang/tracing (an ESM one started with `--import …/register`, a CommonJS one with
+// `--require …/register`) call each other over HTTP and export OTLP to the OpenTelemetry Collector
+// running the config that `npm run generate` committed for the cluster (clusters/<env>/otel-collector/),
+// which exports to a real trace store (Jaeger v2, standing in for Tempo: same OTLP/gRPC ingest).
+// The trace is then read back from the store's query API.
+//
+// What the loopback copy of the committed config changes, and nothing else: listeners move from the
+// pod IP to free 127.0.0.1 ports, Tempo's address becomes the store's, the queue directory becomes a
+// temporary one, k8s_attributes runs in passthrough (no API server here), and in the two-tier
+// cluster the gateway is found through a static resolver instead of DNS, with a 1 s decision wait
+// instead of the cluster's (so the test does not sit idle).
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { parse } from "yaml";
+import { type RunningCollector, startCollector } from "../../apps/otel-collector/tests/collector-process.ts";
+import { forLoopback, loopbackPorts } from "../../apps/otel-collector/tests/loopback.ts";
+import type { CollectorConfig } from "../../apps/otel-collector/tests/render.ts";
+import { ensureBuilt } from "../../sdk/scripts/build.ts";
+import { attributesOf, type Jaeger, type OtlpResourceSpans, spansOf, startJaeger } from "../support/jaeger.ts";
+import { freePorts } from "../support/ports.ts";
+import { type RunningProcess, startProcess, waitFor } from "../support/process.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const FIXTURES = join(import.meta.dirname, "fixtures");
+
+/** The Collector configs committed for a cluster, by tier (collector | front | gateway). */
+async function committedCollectorConfigs(env: string): Promise<Map<string, CollectorConfig>> {
+  const dir = join(ROOT, "clusters", env, "otel-collector");
+  const configs = new Map<string, CollectorConfig>();
+  for (const file of (await readdir(dir)).filter((f) => f.startsWith("configmap-"))) {
+    const object = parse(await readFile(join(dir, file), "utf8")) as {
+      metadata: { labels: Record<string, string> };
+      data: Record<string, string>;
+    };
+    const tier = object.metadata.labels["app.kubernetes.io/component"];
+    const text = object.data["config.yaml"];
+    if (tier && text) configs.set(tier, parse(text) as CollectorConfig);
+  }
+  return configs;
+}
+
+/** The cluster's name as the committed tree carries it (Argo CD root Application's instance label). */
+async function clusterIdentity(env: string): Promise<{ name: string; environment: string }> {
+  const configs = await committedCollectorConfigs(env);
+  const receiving = configs.get("collector") ?? configs.get("front");
+  const attrs = (receiving?.processors?.resource?.attributes ?? []) as { key: string; value: string }[];
+  const read = (key: string) => attrs.find((a) => a.key === key)?.value ?? "";
+  return { name: read("k8s.cluster.name"), environment: read("deployment.environment.name") };
+}
+
+interface Platform {
+  /** OTLP/HTTP base URL the services send to (the receiving tier). */
+  otlpHttpUrl: string;
+  collectors: RunningCollector[];
+}
+
+async function startPlatform(env: string, store: Jaeger, dir: string): Promise<Platform> {
+  const configs = await committedCollectorConfigs(env);
+  const single = configs.get("collector");
+  if (single) {
+    const ports = await loopbackPorts();
+    const config = forLoopback(single, ports, { tempo: store.otlpGrpcEndpoint, queueDir: join(dir, "queue") });
+    const collector = await startCollector(`${env}-collector`, config, dir);
+    return { otlpHttpUrl: `http://127.0.0.1:${ports.http}`, collectors: [collector] };
+  }
+  const front = configs.get("front");
+  const gateway = configs.get("gateway");
+  if (!front || !gateway) throw new Error(`clusters/${env}/otel-collector has neither a single tier nor front+gateway`);
+  const gatewayPorts = await loopbackPorts();
+  const gatewayConfig = forLoopback(gateway, gatewayPorts, {
+    tempo: store.otlpGrpcEndpoint,
+    queueDir: join(dir, "queue"),
+  });
+  gatewayConfig.processors.tail_sampling.decision_wait = "1s";
+  const gatewayCollector = await startCollector(`${env}-gateway`, gatewayConfig, dir);
+  const frontPorts = await loopbackPorts();
+  const frontConfig = forLoopback(front, frontPorts, {});
+  frontConfig.exporters.load_balancing.resolver = { static: { hostnames: [`127.0.0.1:${gatewayPorts.grpc}`] } };
+  const frontCollector = await startCollector(`${env}-front`, frontConfig, dir);
+  return { otlpHttpUrl: `http://127.0.0.1:${frontPorts.http}`, collectors: [frontCollector, gatewayCollector] };
+}
+
+/** The environment of a fixture service: the runner's, minus any OTEL_ or GL_ variable it happens to carry. */
+function serviceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OTEL_|GL_)/.test(k)));
+  return { ...base, OTEL_METRICS_EXPORTER: "none", OTEL_LOG_LEVEL: "warn", ...extra };
+}
+
+async function startServices(otlpHttpUrl: string): Promise<{ storefront: string; services: RunningProcess[] }> {
+  const [storefrontPort, inventoryPort] = await freePorts(2);
+  const common = { OTEL_EXPORTER_OTLP_ENDPOINT: otlpHttpUrl, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" };
+  const inventory = startProcess(
+    process.execPath,
+    ["--require", "@greenlang/tracing/register", join(FIXTURES, "inventory.cjs")],
+    {
+      cwd: ROOT,
+      env: serviceEnv({ ...common, OTEL_SERVICE_NAME: "inventory", PORT: String(inventoryPort) }),
+    },
+  );
+  const storefront = startProcess(
+    process.execPath,
+    ["--import", "@greenlang/tracing/register", join(FIXTURES, "storefront.mjs")],
+    {
+      cwd: ROOT,
+      env: serviceEnv({
+        ...common,
+        OTEL_SERVICE_NAME: "storefront",
+        PORT: String(storefrontPort),
+        INVENTORY_URL: `http://127.0.0.1:${inventoryPort}`,
+      }),
+    },
+  );
+  const services = [inventory, storefront];
+  for (const [proc, port] of [
+    [inventory, inventoryPort],
+    [storefront, storefrontPort],
+  ] as const) {
+    await waitFor(
+      "fixture service",
+      async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok ? true : undefined),
+      {
+        process: proc,
+      },
+    );
+  }
+  return { storefront: `http://127.0.0.1:${storefrontPort}`, services };
+}
+
+/** SIGTERM makes the SDK flush; the process must then end by itself (bounded). */
+async function terminate(proc: RunningProcess): Promise<void> {
+  const ended = new Promise<void>((resolve) => {
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) resolve();
+    else proc.child.once("exit", () => resolve());
+  });
+  proc.child.kill("SIGTERM");
+  const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 15_000).unref());
+  if ((await Promise.race([ended, timeout])) === "timeout") {
+    await proc.stop(100);
+    throw new Error(`service did not exit within 15 s of SIGTERM:\n${proc.output()}`);
+  }
+}
+
+const traceIdOf = (traceparent: string | null): string => {
+  const match = /^00-([0-9a-f]{32})-[0-9a-f]{16}-0[01]$/.exec(traceparent ?? "");
+  if (!match?.[1]) throw new Error(`no W3C traceparent in the response (got ${traceparent})`);
+  return match[1];
+};
+
+function resourceOf(trace: OtlpResourceSpans[], service: string): Record<string, string | number | boolean> {
+  const resource = trace.map((rs) => attributesOf(rs.resource?.attributes)).find((a) => a["service.name"] === service);
+  if (!resource) throw new Error(`no spans of ${service} in the trace`);
+  return resource;
+}
+
+for (const env of ["dev", "staging"]) {
+  const e2e = suite(`platform end to end (${env}: committed Collector config)`);
+  let store: Jaeger;
+  let dir: string;
+  let platform: Platform;
+  let storefront: string;
+  let services: RunningProcess[] = [];
+  const traces: Record<string, string> = {};
+
+  e2e.before(async () => {
+    ensureBuilt();
+    dir = await mkdtemp(join(tmpdir(), `greenlang-e2e-${env}-`));
+    store = await startJaeger();
+    platform = await startPlatform(env, store, dir);
+    ({ storefront, services } = await startServices(platform.otlpHttpUrl));
+    // A request that succeeds and one whose downstream call fails (an error span in the trace).
+    for (const id of ["42", "missing"]) {
+      const response = await fetch(`${storefront}/checkout/${id}`);
+      await response.arrayBuffer();
+      traces[id] = traceIdOf(response.headers.get("traceparent"));
+    }
+    await fetch(`${storefront}/healthz`);
+    // Shutting the services down is what flushes their spans: no waiting on batch timers.
+    for (const service of services) await terminate(service);
+  });
+
+  e2e.after(async () => {
+    for (const service of services) await service.stop();
+    for (const collector of platform?.collectors ?? []) await collector.stop();
+    await store?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  e2e("a failed checkout arrives as one trace across both services, with the cluster's identity", async () => {
+    const identity = await clusterIdentity(env);
+    assert.is(identity.environment, env);
+    const trace = await store.waitForTrace(traces.missing as string, 3, 30_000);
+    const spans = spansOf(trace);
+    assert.equal(new Set(spans.map((s) => s.traceId)).size, 1);
+    for (const service of ["storefront", "inventory"]) {
+      const resource = resourceOf(trace, service);
+      assert.is(resource["k8s.cluster.name"], identity.name, `${service}: k8s.cluster.name added by the Collector`);
+      assert.is(resource["deployment.environment.name"], env, `${service}: environment added by the Collector`);
+      assert.is(resource["telemetry.distro.name"], "@greenlang/tracing");
+    }
+    const names = spans.map((s) => s.name);
+    assert.ok(names.includes("GET /checkout/:id"), `route-named server span missing: ${names.join(", ")}`);
+    assert.ok(names.includes("inventory.lookup"), `wrapped function span missing: ${names.join(", ")}`);
+    const lookup = spans.find((s) => s.name === "inventory.lookup");
+    assert.is(lookup?.status?.code, 2, "the failed lookup is an error span");
+    // Parent links hold across the process boundary: every span but the root has its parent here.
+    const ids = new Set(spans.map((s) => s.spanId));
+    const roots = spans.filter((s) => !s.parentSpanId || !ids.has(s.parentSpanId));
+    assert.is(roots.length, 1, `one root expected, got ${roots.map((s) => s.name).join(", ")}`);
+  });
+
+  e2e("personal data and secrets never reach the store", async () => {
+    const trace = await store.waitForTrace(traces.missing as string, 3, 30_000);
+    const stored = JSON.stringify(trace);
+    assert.not.match(stored, /jane\.doe@example\.com/);
+    assert.not.match(stored, /sk_live_51HvQ2eKZ8y4u1xYt3/);
+    const lookup = spansOf(trace).find((s) => s.name === "inventory.lookup");
+    assert.is(attributesOf(lookup?.attributes)["inventory.sku"], "sku-missing", "ordinary attributes are kept");
+  });
+
+  e2e("health checks are never traced", async () => {
+    await store.waitForTrace(traces.missing as string, 3, 30_000);
+    const names = [...(await store.spanNamesOf("storefront")), ...(await store.spanNamesOf("inventory"))];
+    assert.ok(names.length > 0, "the store holds the services' spans");
+    assert.equal(
+      names.filter((name) => /healthz/.test(name)),
+      [],
+      "a probe was traced",
+    );
+  });
+
+  if (env === "dev") {
+    e2e("dev keeps every trace (no tail sampling): the successful checkout is stored too", async () => {
+      const trace = await store.waitForTrace(traces["42"] as string, 3, 30_000);
+      assert.ok(spansOf(trace).some((s) => s.name === "inventory.lookup"));
+    });
+  }
+
+  e2e.run();
+}

@@ -178,16 +178,22 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
       });
       continue;
     }
-    byVersion.set(version, [...(byVersion.get(version) ?? []), object]);
+    const group = byVersion.get(version);
+    if (group) group.push(object);
+    else byVersion.set(version, [object]);
   }
   for (const [version, group] of byVersion) findings.push(...validateObjects(group, registry(version)));
   lap("schema");
 
   // Policy rules, per scope; findings only for the requested files.
   const scopes = new Map<string, K8sObject[]>();
-  for (const object of objects) scopes.set(object.scope, [...(scopes.get(object.scope) ?? []), object]);
+  for (const object of objects) {
+    const members = scopes.get(object.scope);
+    if (members) members.push(object);
+    else scopes.set(object.scope, [object]);
+  }
   const kubernetesRules = rules.filter((r): r is KubernetesRule => r.target === "kubernetes");
-  for (const [scope, members] of scopes) {
+  for (const members of scopes.values()) {
     if (!members.some((o) => requestedSet.has(o.file))) continue;
     for (const rule of kubernetesRules) {
       for (const { object, violation } of rule.check(members, { root })) {
@@ -195,7 +201,6 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
           findings.push(objectFinding(object, rule, violation.path, violation.message));
       }
     }
-    void scope;
   }
   lap("rules");
 
@@ -225,7 +230,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
 
   lap("terraform");
 
-  // Config checks: started right after loading (below), awaited here.
+  // Config checks: started right after loading (above), awaited here.
   const configFindings = await configRun;
   findings.push(...configFindings);
 

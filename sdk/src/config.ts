@@ -7,6 +7,8 @@
 export type OtlpProtocol = "http/protobuf" | "http/json" | "grpc";
 export type OtlpCompression = "gzip" | "none";
 export type MetricsExporterKind = "otlp" | "prometheus" | "none";
+/** `none` keeps context propagation, sampling and span metrics but exports no span. */
+export type TracesExporterKind = "otlp" | "console" | "none";
 export type TraceResponseHeader = "traceparent" | "x-trace-id" | "none";
 export type PropagatorName = "tracecontext" | "baggage";
 export type LogLevel = "none" | "error" | "warn" | "info" | "debug" | "verbose" | "all";
@@ -63,6 +65,7 @@ export interface TracingOptions {
   /** OTLP base endpoint, e.g. `http://otel-collector:4318` (http) or `http://otel-collector:4317` (grpc). */
   endpoint?: string;
   protocol?: OtlpProtocol;
+  tracesExporter?: TracesExporterKind;
   headers?: Record<string, string>;
   timeoutMillis?: number;
   compression?: OtlpCompression;
@@ -102,6 +105,7 @@ export interface TracingConfig {
   gitCommit: string | undefined;
   resourceAttributes: Record<string, string>;
   protocol: OtlpProtocol;
+  tracesExporter: TracesExporterKind;
   tracesEndpoint: string;
   metricsEndpoint: string;
   headers: Record<string, string>;
@@ -429,6 +433,11 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     gitCommit: envValue(env, "GL_GIT_COMMIT"),
     resourceAttributes,
     protocol,
+    tracesExporter: oneOf<TracesExporterKind>(
+      options.tracesExporter !== undefined ? "tracesExporter" : "OTEL_TRACES_EXPORTER",
+      options.tracesExporter ?? envValue(env, "OTEL_TRACES_EXPORTER") ?? "otlp",
+      ["otlp", "console", "none"],
+    ),
     ...resolveEndpoints(options, env, protocol),
     headers,
     timeoutMillis,

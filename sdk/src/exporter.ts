@@ -6,15 +6,19 @@ import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace
 import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { CompressionAlgorithm } from "@opentelemetry/otlp-exporter-base";
 import { createEmptyMetadata } from "@opentelemetry/otlp-grpc-exporter-base";
-import type { SpanExporter } from "@opentelemetry/sdk-trace";
+import { ConsoleSpanExporter, type SpanExporter } from "@opentelemetry/sdk-trace";
 import type { TracingConfig } from "./config.ts";
 
 type ExporterSettings = Pick<
   TracingConfig,
   "protocol" | "tracesEndpoint" | "headers" | "timeoutMillis" | "compression"
->;
+> &
+  Partial<Pick<TracingConfig, "tracesExporter">>;
 
-export function createSpanExporter(config: ExporterSettings): SpanExporter {
+/** The exporter for `OTEL_TRACES_EXPORTER` (otlp or console); undefined for `none`. */
+export function createSpanExporter(config: ExporterSettings): SpanExporter | undefined {
+  if (config.tracesExporter === "none") return undefined;
+  if (config.tracesExporter === "console") return new ConsoleSpanExporter();
   const compression = config.compression === "gzip" ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
   const common = { url: config.tracesEndpoint, timeoutMillis: config.timeoutMillis, compression };
   switch (config.protocol) {

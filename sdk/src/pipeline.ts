@@ -14,14 +14,15 @@ import { SpanMetrics } from "./span-metrics.ts";
 export interface SpanPipeline {
   sampler: Sampler;
   spanProcessors: SpanProcessor[];
-  batch: BatchSpanProcessor;
+  /** Undefined when no span is exported (OTEL_TRACES_EXPORTER=none). */
+  batch: BatchSpanProcessor | undefined;
   dropCounter: DropCounter;
   spanMetrics: SpanMetrics | undefined;
 }
 
-export function createSpanPipeline(config: TracingConfig, exporter: SpanExporter): SpanPipeline {
+export function createSpanPipeline(config: TracingConfig, exporter: SpanExporter | undefined): SpanPipeline {
   const dropCounter = new DropCounter();
-  const batch = new BatchSpanProcessor({ exporter, ...config.batch, selfObsMeterProvider: dropCounter });
+  const batch = exporter && new BatchSpanProcessor({ exporter, ...config.batch, selfObsMeterProvider: dropCounter });
   const spanMetrics = config.metricsExporter === "none" ? undefined : new SpanMetrics();
   const enrichment = new EnrichmentSpanProcessor({
     tenantBaggageKey: config.tenantBaggageKey,
@@ -39,7 +40,7 @@ export function createSpanPipeline(config: TracingConfig, exporter: SpanExporter
   );
   return {
     sampler,
-    spanProcessors: [enrichment, ...(spanMetrics ? [spanMetrics] : []), batch],
+    spanProcessors: [enrichment, ...(spanMetrics ? [spanMetrics] : []), ...(batch ? [batch] : [])],
     batch,
     dropCounter,
     spanMetrics,

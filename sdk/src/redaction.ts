@@ -31,9 +31,6 @@ const CREDENTIAL_MARKER =
   /[Bb]earer\s|[Bb]asic\s|BEARER\s|BASIC\s|eyJ|sk_|pk_|rk_|gh[pousr]_|github_pat_|AKIA|ASIA|xox[abposr]-|AIza|glpat-/;
 // Thirteen digits, optionally separated by single spaces or dashes: the shortest card number.
 const CARD_LIKE = /\d(?:[ -]?\d){12}/;
-// Anything that could start a match of some pattern below, in one scan: most values fail it and
-// cost nothing more.
-const SUSPECT = new RegExp(`[@=]|${CREDENTIAL_MARKER.source}|${CARD_LIKE.source}`);
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const CARD_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/gi;
@@ -65,11 +62,13 @@ export function isLuhnValid(digits: string): boolean {
  * and only those run.
  */
 export function redactString(value: string): string {
-  if (!SUSPECT.test(value)) return value;
+  // Separate cheap tests beat one combined regex: `includes` is a vectorised scan, and the card
+  // pattern only runs on values long enough to hold one.
   const hasAt = value.includes("@");
   const hasEquals = value.includes("=");
   const marker = CREDENTIAL_MARKER.test(value);
-  const cardLike = CARD_LIKE.test(value);
+  const cardLike = value.length >= 13 && CARD_LIKE.test(value);
+  if (!hasAt && !hasEquals && !marker && !cardLike) return value;
   let out = value;
   if (hasEquals) out = out.replace(SECRET_QUERY_PARAM, `$1${REDACTED}`);
   if (marker) {

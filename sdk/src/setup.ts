@@ -211,7 +211,7 @@ export function initTracing(options: TracingOptions = {}, hooks: InternalSetupHo
       return shutdownPromise;
     },
     forceFlush() {
-      return withDeadline(batch.forceFlush(), config.shutdownTimeoutMillis, "span flush");
+      return batch ? withDeadline(batch.forceFlush(), config.shutdownTimeoutMillis, "span flush") : Promise.resolve();
     },
     stats() {
       const counts = dropCounter.counts();

@@ -33,6 +33,7 @@ test("defaults: http/protobuf to localhost:4318 with gzip, tuned batch, keep-all
   assert.ok(c.serviceName.startsWith("unknown_service:"));
   assert.ok(c.ignorePaths.includes("/healthz"));
   assert.equal(c.propagators, ["tracecontext", "baggage"]);
+  assert.is(c.tracesExporter, "otlp");
 });
 
 test("standard OTEL_* variables are honoured", () => {
@@ -51,8 +52,10 @@ test("standard OTEL_* variables are honoured", () => {
       OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
       OTEL_TRACES_SAMPLER_ARG: "0.25",
       OTEL_NODE_DISABLED_INSTRUMENTATIONS: "kafkajs,grpc",
+      OTEL_TRACES_EXPORTER: "console",
     },
   );
+  assert.is(c.tracesExporter, "console");
   assert.is(c.serviceName, "checkout");
   assert.is(c.serviceVersion, "1.2.3");
   assert.is(c.environment, "prod");
@@ -134,6 +137,7 @@ test("invalid values name the setting, the value and what is allowed", () => {
       /absolute http/,
     ],
     [() => resolveConfig({}, { OTEL_SDK_DISABLED: "yes" }), "OTEL_SDK_DISABLED", /true or false/],
+    [() => resolveConfig({}, { OTEL_TRACES_EXPORTER: "zipkin" }), "OTEL_TRACES_EXPORTER", /one of otlp, console, none/],
     [() => resolveConfig({}, { OTEL_RESOURCE_ATTRIBUTES: "novalue" }), "OTEL_RESOURCE_ATTRIBUTES", /key=value/],
     [
       () => resolveConfig({}, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: "http,mongodb" }),

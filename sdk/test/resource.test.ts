@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { OTLPTraceExporter as GrpcExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
 import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { ConsoleSpanExporter } from "@opentelemetry/sdk-trace";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { resolveConfig } from "../src/config.ts";
@@ -56,12 +57,14 @@ test("the full resource adds host, process and SDK attributes", () => {
   assert.is(resource.attributes["telemetry.sdk.language"], "nodejs");
 });
 
-test("one exporter class per protocol", () => {
+test("one exporter class per protocol; console and none exporters", () => {
   const exporter = (protocol: string) =>
     createSpanExporter(resolveConfig({}, { OTEL_EXPORTER_OTLP_PROTOCOL: protocol }));
   assert.instance(exporter("http/protobuf"), ProtoExporter);
   assert.instance(exporter("http/json"), JsonExporter);
   assert.instance(exporter("grpc"), GrpcExporter);
+  assert.instance(createSpanExporter(resolveConfig({ tracesExporter: "console" }, {})), ConsoleSpanExporter);
+  assert.is(createSpanExporter(resolveConfig({}, { OTEL_TRACES_EXPORTER: "none" })), undefined);
 });
 
 test("SDK_VERSION matches package.json", () => {

@@ -79,6 +79,22 @@ test("OTEL_SDK_DISABLED=true: no provider registered, stats say disabled", () =>
   assert.equal(JSON.parse(on.stdout), { enabled: true, recording: true });
 });
 
+test("OTEL_TRACES_EXPORTER=none: spans are recorded and propagated, nothing is exported or counted as lost", () => {
+  const script = `
+    import { trace } from "@opentelemetry/api";
+    import { initTracing } from ${JSON.stringify(setupUrl)};
+    const handle = initTracing({ serviceName: "quiet", metricsExporter: "none", handleSignals: false });
+    const span = trace.getTracer("t").startSpan("x");
+    span.end();
+    await handle.forceFlush();
+    const { enabled, exported, dropped } = handle.stats();
+    console.log(JSON.stringify({ recording: span.spanContext().traceFlags === 1, enabled, exported, dropped }));
+  `;
+  const result = runNode(["--input-type=module", "-e", script], { OTEL_TRACES_EXPORTER: "none" });
+  assert.is(result.status, 0, result.stderr);
+  assert.equal(JSON.parse(result.stdout), { recording: true, enabled: true, exported: 0, dropped: 0 });
+});
+
 test("another SDK already registered: ours steps aside instead of registering twice", () => {
   const script = `
     import { trace } from "@opentelemetry/api";

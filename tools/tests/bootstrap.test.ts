@@ -25,7 +25,10 @@ test("bootstrap: after setup, every step is up to date (a second run would do no
 test("bootstrap --check: on an empty tools folder, names every tool it would build and fails", () => {
   const empty = mkdtempSync(join(tmpdir(), "greenlang-tools-"));
   try {
-    const result = run(["--check", "tools"], { GREENLANG_TOOLS_DIR: empty, GREENLANG_TOOL_CACHE: join(empty, "cache") });
+    const result = run(["--check", "tools"], {
+      GREENLANG_TOOLS_DIR: empty,
+      GREENLANG_TOOL_CACHE: join(empty, "cache"),
+    });
     assert.is(result.status, 1, result.stdout + result.stderr);
     for (const tool of ["helm", "otelcol", "jaeger", "kubeconform"]) {
       assert.match(result.stdout, new RegExp(`${tool}: would build or restore v`));

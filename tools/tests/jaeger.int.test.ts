@@ -17,7 +17,13 @@ test("jaeger: accepts OTLP/HTTP on loopback and answers the query API with the s
   const root = newSpanId();
   await sendSpans(jaeger.otlpHttpUrl, [
     { traceId, spanId: root, name: "GET /orders", serviceName: "checkout", attributes: { "http.route": "/orders" } },
-    { traceId, parentSpanId: root, name: "SELECT orders", serviceName: "orders-db", attributes: { "db.system": "postgresql" } },
+    {
+      traceId,
+      parentSpanId: root,
+      name: "SELECT orders",
+      serviceName: "orders-db",
+      attributes: { "db.system": "postgresql" },
+    },
   ]);
   const trace = await jaeger.waitForTrace(traceId, 2);
   const spans = spansOf(trace);

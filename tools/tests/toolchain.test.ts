@@ -14,7 +14,10 @@ test("node: the project runs on the pinned Node 24 (or a machine node at least N
   if (existsSync(pinned)) assert.is(process.versions.node, pin.version, "tools/node.sh must prefer .tools/node");
   const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
   const [minMajor = 0, minMinor = 0] = pin.min.split(".").map(Number);
-  assert.ok(major > minMajor || (major === minMajor && minor >= minMinor), `node ${process.versions.node} < ${pin.min}`);
+  assert.ok(
+    major > minMajor || (major === minMajor && minor >= minMinor),
+    `node ${process.versions.node} < ${pin.min}`,
+  );
   assert.is(readFileSync(join(ROOT, ".nvmrc"), "utf8").trim(), pin.version, ".nvmrc and tools/node/pin.env disagree");
 });
 
@@ -47,7 +50,17 @@ test("otelcol: `otelcol components` lists exactly the modules of the builder man
 test("otelcol: the component type names the platform's configs rely on exist in the build", () => {
   const components = parse(run("otelcol", ["components"])) as Record<string, { name: string }[]>;
   const names = (kind: string) => new Set((components[kind] ?? []).map((c) => c.name));
-  for (const name of ["memory_limiter", "batch", "k8s_attributes", "resource", "attributes", "transform", "redaction", "filter", "tail_sampling"]) {
+  for (const name of [
+    "memory_limiter",
+    "batch",
+    "k8s_attributes",
+    "resource",
+    "attributes",
+    "transform",
+    "redaction",
+    "filter",
+    "tail_sampling",
+  ]) {
     assert.ok(names("processors").has(name), `processor ${name} missing`);
   }
   for (const name of ["otlp_grpc", "otlp_http", "load_balancing", "debug", "file"]) {
@@ -60,10 +73,11 @@ test("otelcol: the component type names the platform's configs rely on exist in 
 });
 
 test("otelcol validate: rejects a config naming a component the build lacks", () => {
-  const bad = "receivers: {otlp: {protocols: {http: {endpoint: 127.0.0.1:0}}}}\nexporters: {kafka: {}}\nservice: {pipelines: {traces: {receivers: [otlp], exporters: [kafka]}}}\n";
+  const bad =
+    "receivers: {otlp: {protocols: {http: {endpoint: 127.0.0.1:0}}}}\nexporters: {kafka: {}}\nservice: {pipelines: {traces: {receivers: [otlp], exporters: [kafka]}}}\n";
   let failed = false;
   try {
-    execFileSync(join(BIN, "otelcol"), ["validate", "--config=yaml:" + bad], { encoding: "utf8", stdio: "pipe" });
+    execFileSync(join(BIN, "otelcol"), ["validate", `--config=yaml:${bad}`], { encoding: "utf8", stdio: "pipe" });
   } catch (error) {
     failed = true;
     assert.match(String((error as { stderr?: string }).stderr), /kafka/);

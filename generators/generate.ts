@@ -67,16 +67,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   }
   const selected = options.environment === undefined ? models : [options.environment];
 
-  // 1. Every model, every problem: a person fixes them all in one go.
+  // 1. Every model, every problem: a person fixes them all in one go (reported in cluster order).
   const clusters: Cluster[] = [];
   const modelErrors: string[] = [];
-  for (const environment of selected) {
-    try {
-      clusters.push(await loadCluster(root, environment));
-    } catch (problem) {
-      if (!(problem instanceof ModelError)) throw problem;
-      modelErrors.push(problem.message);
-    }
+  for (const loaded of await Promise.allSettled(selected.map((environment) => loadCluster(root, environment)))) {
+    if (loaded.status === "fulfilled") clusters.push(loaded.value);
+    else if (loaded.reason instanceof ModelError) modelErrors.push(loaded.reason.message);
+    else throw loaded.reason;
   }
   if (modelErrors.length > 0) return fail(error, [...modelErrors, "generate: nothing written"], 1);
 
@@ -86,8 +83,12 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const renders = await Promise.allSettled(
     clusters.map(async (cluster) => {
       const clusterStarted = performance.now();
-      const output = await renderCluster(root, cluster);
-      return { output, elapsed: seconds(clusterStarted) };
+      // What is on disk now is read while helm renders.
+      const [output, current] = await Promise.all([
+        renderCluster(root, cluster),
+        readGenerated(root, cluster.identity.environment),
+      ]);
+      return { output, current, elapsed: seconds(clusterStarted) };
     }),
   );
   const plans: Planned[] = [];
@@ -96,9 +97,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       if (!(render.reason instanceof RenderError)) throw render.reason;
       return fail(error, [render.reason.message, "generate: nothing written"], 1);
     }
-    const { output, elapsed } = render.value;
+    const { output, current, elapsed } = render.value;
     const environment = (clusters[index] as Cluster).identity.environment;
-    const current = await readGenerated(root, environment);
     const difference = compareTrees(output.files, current);
     plans.push({ environment, output, current, difference });
     log(`${environment.padEnd(8)} ${String(output.files.size).padStart(3)} files rendered in ${elapsed}`);

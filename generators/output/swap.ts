@@ -22,12 +22,13 @@ export async function swapCluster(root: string, environment: string, files: Map<
   const tfvarsStaged = join(root, `${tfvars}.generate-tmp`);
   try {
     await copyFile(join(target, MODEL_FILE_NAME), join(staged, MODEL_FILE_NAME));
-    for (const [path, content] of files) {
-      if (!path.startsWith(prefix)) continue;
-      const destination = join(staged, path.slice(prefix.length));
-      await mkdir(dirname(destination), { recursive: true });
-      await writeFile(destination, content);
+    const writes = [...files].filter(([path]) => path.startsWith(prefix));
+    const destinations = writes.map(([path]) => join(staged, path.slice(prefix.length)));
+    for (const dir of new Set(destinations.map((destination) => dirname(destination)))) {
+      await mkdir(dir, { recursive: true });
     }
+    // The staged folder is private until the rename below: write its files concurrently.
+    await Promise.all(writes.map(([, content], i) => writeFile(destinations[i] as string, content)));
     const tfvarsContent = files.get(tfvars);
     if (tfvarsContent !== undefined) {
       await mkdir(dirname(tfvarsStaged), { recursive: true });

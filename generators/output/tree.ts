@@ -26,10 +26,14 @@ function toPosix(path: string): string {
 export async function readGenerated(root: string, environment: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const modelPath = `${clusterDir(environment)}/${MODEL_FILE_NAME}`;
-  for (const absolute of await walk(join(root, clusterDir(environment)))) {
-    const path = toPosix(relative(root, absolute));
-    if (path !== modelPath) files.set(path, await readFile(absolute, "utf8"));
-  }
+  const paths = (await walk(join(root, clusterDir(environment))))
+    .map((absolute) => toPosix(relative(root, absolute)))
+    .filter((path) => path !== modelPath)
+    .sort();
+  const contents = await Promise.all(paths.map((path) => readFile(join(root, path), "utf8")));
+  paths.forEach((path, i) => {
+    files.set(path, contents[i] as string);
+  });
   const tfvars = tfvarsPath(environment);
   const text = await readFile(join(root, tfvars), "utf8").catch(() => undefined);
   if (text !== undefined) files.set(tfvars, text);

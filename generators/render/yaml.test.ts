@@ -53,13 +53,15 @@ test("multi-line strings become literal blocks, long lines are never folded, no 
   assert.not.match(text, /[&*]a1/);
 });
 
+test("strings that YAML 1.1 (Kubernetes) would read as booleans or numbers stay quoted", () => {
+  const text = toYaml({ a: "yes", b: "on", c: "No", d: "0755", e: "1.0", f: "true", g: "plain" });
+  assert.is(text, 'a: "yes"\nb: "on"\nc: "No"\nd: "0755"\ne: "1.0"\nf: "true"\ng: plain\n');
+});
+
 test("parseDocuments skips empty documents and rejects duplicate keys", () => {
   const objects = parseDocuments("---\n# only a comment\n---\nkind: A\n---\n\n---\nkind: B\n", "t");
   assert.equal(objects, [{ kind: "A" }, { kind: "B" }]);
-  assert.throws(
-    () => parseDocuments("kind: A\nkind: B\n", "chart x"),
-    /chart x: YAML document 1: .*[Mm]ap keys must be unique/,
-  );
+  assert.throws(() => parseDocuments("kind: A\nkind: B\n", "chart x"), /^chart x: duplicated mapping key/);
   assert.throws(() => parseDocuments("- a\n- b\n", "chart y"), /chart y: YAML document 1 is not an object/);
 });
 

@@ -19,6 +19,9 @@ export const PRESETS: Record<Environment, Preset> = {
   prod: {
     scheduling: { zoneSpread: "required" },
     tempo: { mode: "distributed", retentionHours: 336, replicationFactor: 3 },
-    collector: { mode: "two-tier", tls: { enabled: true, requireClientCert: true, minVersion: "1.3" } },
+    // Server-authenticated TLS: services verify the Collector (they trust the CA through
+    // NODE_EXTRA_CA_CERTS) and the NetworkPolicy decides who may connect. Client certificates stay
+    // off until @greenlang/tracing can present one; requiring them now would cut off every service.
+    collector: { mode: "two-tier", tls: { enabled: true, requireClientCert: false, minVersion: "1.3" } },
   },
 };

@@ -41,7 +41,7 @@ test("prod: two tiers to the distributor, mTLS, the sampling policies in order",
   const v = collectorValues(prod) as Values;
   assert.is(v.mode, "two-tier");
   assert.is(v.tempo.endpoint, "tempo-distributor.tempo.svc.cluster.local:4317");
-  assert.equal(v.tls, { enabled: true, secretName: "otel-collector-tls", requireClientCert: true, minVersion: "1.3" });
+  assert.equal(v.tls, { enabled: true, secretName: "otel-collector-tls", requireClientCert: false, minVersion: "1.3" });
   assert.equal(
     v.sampling.policies.map((p: { name: string }) => p.name),
     ["drop-health-checks", "keep-errors", "keep-slow", "baseline", "checkout-half"],

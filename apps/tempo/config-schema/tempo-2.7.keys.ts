@@ -3,7 +3,7 @@
 // tree either stops Tempo at start or (for a key we left out on purpose) is one we do not allow.
 //
 // Sources (see README.md in this folder for the method): the v2.7.2 configuration manifest and
-// module configs as recorded in /work/shared/research/tempo.md section 1; for the dskit blocks
+// module configs as recorded in the shared planning notes (research/tempo.md) section 1; for the dskit blocks
 // (server, memberlist, kvstore, gRPC clients) only keys present both in Tempo's 2.0 manifest
 // (2022-12) and in its current manifest, so they certainly existed in 2.7.
 //

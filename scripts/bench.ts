@@ -3,25 +3,10 @@
 // its own baseline in the same run and prints ratios against it; none asserts on bare seconds.
 // `npm run bench -- <substring>` runs only the files whose path contains it.
 import { spawnSync } from "node:child_process";
-import { readdir } from "node:fs/promises";
-import { join, relative } from "node:path";
-
-const ROOT = join(import.meta.dirname, "..");
-const SKIP_DIRS = new Set(["node_modules", ".tools", ".git", "dist", "fixtures"]);
-
-async function findBenchFiles(dir: string, found: string[] = []): Promise<string[]> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.isDirectory()) {
-      if (!SKIP_DIRS.has(entry.name)) await findBenchFiles(join(dir, entry.name), found);
-    } else if (entry.name.endsWith(".bench.ts")) {
-      found.push(relative(ROOT, join(dir, entry.name)));
-    }
-  }
-  return found.sort();
-}
+import { findRepoFiles, ROOT } from "./repo-files.ts";
 
 const filter = process.argv[2];
-const files = (await findBenchFiles(ROOT)).filter((f) => !filter || f.includes(filter));
+const files = (await findRepoFiles(".bench.ts")).filter((f) => !filter || f.includes(filter));
 if (files.length === 0) console.log("no benchmarks found");
 let failures = 0;
 for (const file of files) {

@@ -7,13 +7,11 @@
 //
 // Flags: --unit, --integration (only that kind), --filter <substring of the path>.
 import { spawn } from "node:child_process";
-import { readdir } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { join, relative, sep } from "node:path";
+import { sep } from "node:path";
 import { stripVTControlCharacters } from "node:util";
+import { findRepoFiles, ROOT } from "../scripts/repo-files.ts";
 
-const ROOT = join(import.meta.dirname, "..");
-const SKIP_DIRS = new Set(["node_modules", ".tools", ".git", "dist", "fixtures", ".cache"]);
 // Generous: the slowest integration file starts several real processes; a hung file must still end.
 const FILE_TIMEOUT_MS = 10 * 60_000;
 
@@ -25,17 +23,6 @@ interface FileResult {
   skipped: number;
   output: string;
   crashed: string | null;
-}
-
-async function findTestFiles(dir: string, found: string[] = []): Promise<string[]> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.isDirectory()) {
-      if (!SKIP_DIRS.has(entry.name)) await findTestFiles(join(dir, entry.name), found);
-    } else if (entry.name.endsWith(".test.ts")) {
-      found.push(relative(ROOT, join(dir, entry.name)));
-    }
-  }
-  return found.sort();
 }
 
 /** A suite is the first two path segments for apps/ and the first one elsewhere: apps/tempo, sdk, … */
@@ -116,7 +103,7 @@ const only = args.includes("--unit") ? "unit" : args.includes("--integration") ?
 const filterAt = args.indexOf("--filter");
 const filter = filterAt >= 0 ? args[filterAt + 1] : undefined;
 
-const all = (await findTestFiles(ROOT)).filter((f) => !filter || f.includes(filter));
+const all = (await findRepoFiles(".test.ts")).filter((f) => !filter || f.includes(filter));
 const unit = all.filter((f) => !f.endsWith(".int.test.ts"));
 const integration = all.filter((f) => f.endsWith(".int.test.ts"));
 

@@ -2,25 +2,12 @@
 // wait on the health_check endpoint, and a stop that always ends the process (SIGTERM, then SIGKILL).
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { freePort } from "../../../test/support/ports.ts";
 import { type CollectorConfig, OTELCOL, ROOT } from "./render.ts";
 
-/** A port nothing listens on right now (the OS picks it; we release it at once). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
+export { freePort };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { attributesOf } from "../../test/support/otlp.ts";
 import { freePorts } from "../../test/support/ports.ts";
 import { type RunningProcess, startProcess, waitFor } from "../../test/support/process.ts";
 
@@ -40,17 +41,6 @@ export interface Collector {
   /** Raw metric export requests (OTLP/JSON) as received. */
   metricRequests(): Promise<unknown[]>;
   stop(): Promise<void>;
-}
-
-export function flatten(attributes: OtlpKeyValue[] = []): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
-  for (const { key, value } of attributes) {
-    if (value.stringValue !== undefined) out[key] = value.stringValue;
-    else if (value.intValue !== undefined) out[key] = Number(value.intValue);
-    else if (value.doubleValue !== undefined) out[key] = value.doubleValue;
-    else if (value.boolValue !== undefined) out[key] = value.boolValue;
-  }
-  return out;
 }
 
 async function readLines(path: string): Promise<unknown[]> {
@@ -117,9 +107,9 @@ export async function startCollector(): Promise<Collector> {
       const spans: ReceivedSpan[] = [];
       for (const request of (await readLines(tracesFile)) as TracesRequest[]) {
         for (const rs of request.resourceSpans ?? []) {
-          const resource = flatten(rs.resource?.attributes);
+          const resource = attributesOf(rs.resource?.attributes);
           for (const ss of rs.scopeSpans ?? [])
-            for (const span of ss.spans ?? []) spans.push({ ...span, resource, attrs: flatten(span.attributes) });
+            for (const span of ss.spans ?? []) spans.push({ ...span, resource, attrs: attributesOf(span.attributes) });
         }
       }
       return spans;

@@ -9,10 +9,11 @@
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { attributesOf } from "../../test/support/otlp.ts";
 import { freePorts } from "../../test/support/ports.ts";
 import { type RunningProcess, startProcess, waitFor } from "../../test/support/process.ts";
 import { ensureBuilt } from "../scripts/build.ts";
-import { type Collector, flatten, type OtlpKeyValue, type ReceivedSpan, startCollector } from "./otelcol.ts";
+import { type Collector, type OtlpKeyValue, type ReceivedSpan, startCollector } from "./otelcol.ts";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
 const CHECKOUTS = 5;
@@ -221,7 +222,7 @@ e2e("ESM + CJS services: one trace, resource, redaction, baggage, metrics, SIGTE
     async () => {
       const requests = (await otel.metricRequests()) as MetricsRequest[];
       const services = new Set(
-        requests.flatMap((r) => r.resourceMetrics.map((rm) => flatten(rm.resource.attributes)["service.name"])),
+        requests.flatMap((r) => r.resourceMetrics.map((rm) => attributesOf(rm.resource.attributes)["service.name"])),
       );
       return services.has("inventory") && services.has("storefront") ? requests : undefined;
     },
@@ -229,10 +230,12 @@ e2e("ESM + CJS services: one trace, resource, redaction, baggage, metrics, SIGTE
   )) as MetricsRequest[];
   const inventoryMetrics = metricRequests
     .flatMap((r) => r.resourceMetrics)
-    .filter((rm) => flatten(rm.resource.attributes)["service.name"] === "inventory")
+    .filter((rm) => attributesOf(rm.resource.attributes)["service.name"] === "inventory")
     .flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics));
   const requests = inventoryMetrics.find((m) => m.name === "gl.span.requests");
-  const itemRequests = requests?.sum?.dataPoints.find((p) => flatten(p.attributes)["http.route"] === "/api/items/:id");
+  const itemRequests = requests?.sum?.dataPoints.find(
+    (p) => attributesOf(p.attributes)["http.route"] === "/api/items/:id",
+  );
   assert.is(itemRequests?.asInt, String(CHECKOUTS));
   const duration = inventoryMetrics.find((m) => m.name === "gl.span.duration");
   const exemplarTrace = duration?.histogram?.dataPoints.flatMap((p) => p.exemplars ?? []).map((e) => e.traceId)[0];

@@ -20,7 +20,8 @@ import { type RunningCollector, startCollector } from "../../apps/otel-collector
 import { forLoopback, loopbackPorts } from "../../apps/otel-collector/tests/loopback.ts";
 import type { CollectorConfig } from "../../apps/otel-collector/tests/render.ts";
 import { ensureBuilt } from "../../sdk/scripts/build.ts";
-import { attributesOf, type Jaeger, type OtlpResourceSpans, spansOf, startJaeger } from "../support/jaeger.ts";
+import { type Jaeger, type OtlpResourceSpans, spansOf, startJaeger } from "../support/jaeger.ts";
+import { attributesOf } from "../support/otlp.ts";
 import { freePorts } from "../support/ports.ts";
 import { type RunningProcess, startProcess, waitFor } from "../support/process.ts";
 

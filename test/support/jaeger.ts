@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import type { OtlpAttribute } from "./otlp.ts";
 import { freePorts } from "./ports.ts";
 import { type RunningProcess, startProcess, waitFor } from "./process.ts";
 
@@ -26,10 +27,6 @@ export interface Jaeger {
   stop(): Promise<void>;
 }
 
-export interface OtlpAttribute {
-  key: string;
-  value: { stringValue?: string; intValue?: string; boolValue?: boolean; doubleValue?: number };
-}
 export interface OtlpSpan {
   traceId: string;
   spanId: string;
@@ -45,15 +42,6 @@ export interface OtlpResourceSpans {
 
 export const spansOf = (trace: OtlpResourceSpans[]): OtlpSpan[] =>
   trace.flatMap((rs) => rs.scopeSpans?.flatMap((ss) => ss.spans ?? []) ?? []);
-
-export const attributesOf = (attributes: OtlpAttribute[] | undefined): Record<string, string | number | boolean> =>
-  Object.fromEntries(
-    (attributes ?? []).map(({ key, value }) => [
-      key,
-      value.stringValue ??
-        (value.intValue !== undefined ? Number(value.intValue) : (value.boolValue ?? value.doubleValue ?? "")),
-    ]),
-  );
 
 export async function startJaeger(): Promise<Jaeger> {
   const [grpc, http, queryHttp, queryGrpc, health, metrics] = await freePorts(6);

@@ -68,3 +68,21 @@ export async function sendSpans(
   });
   if (!response.ok) throw new Error(`OTLP export to ${baseUrl} failed: ${response.status} ${await response.text()}`);
 }
+
+/** An attribute as OTLP/JSON carries it (what stores and the file exporter return). */
+export interface OtlpAttribute {
+  key: string;
+  value: { stringValue?: string; intValue?: string; boolValue?: boolean; doubleValue?: number };
+}
+
+/** OTLP/JSON attributes as a plain record for assertions (int64 strings become numbers). */
+export function attributesOf(attributes: OtlpAttribute[] = []): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const { key, value } of attributes) {
+    if (value.stringValue !== undefined) out[key] = value.stringValue;
+    else if (value.intValue !== undefined) out[key] = Number(value.intValue);
+    else if (value.doubleValue !== undefined) out[key] = value.doubleValue;
+    else if (value.boolValue !== undefined) out[key] = value.boolValue;
+  }
+  return out;
+}

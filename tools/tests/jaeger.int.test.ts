@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { attributesOf, type Jaeger, spansOf, startJaeger } from "../../test/support/jaeger.ts";
-import { newSpanId, newTraceId, sendSpans } from "../../test/support/otlp.ts";
+import { type Jaeger, spansOf, startJaeger } from "../../test/support/jaeger.ts";
+import { attributesOf, newSpanId, newTraceId, sendSpans } from "../../test/support/otlp.ts";
 
 let jaeger: Jaeger;
 

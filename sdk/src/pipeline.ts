@@ -1,8 +1,10 @@
 // The span pipeline of the distribution, in processing order: enrichment and redaction, the
 // metrics bridge, then the batch processor whose drops the DropCounter accounts for; plus the
-// sampler, which also stamps the cluster and service version on every span. Built apart from the SDK start so benchmarks can run exactly this pipeline on a bare
-// TracerProvider next to the upstream defaults.
-import type { Sampler, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace";
+// sampler, which also stamps the cluster and service version on every span. Built apart from the
+// SDK start so benchmarks can run exactly this pipeline on a bare TracerProvider next to the
+// upstream defaults.
+import type { Context } from "@opentelemetry/api";
+import type { ReadableSpan, Sampler, Span, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace";
 import type { TracingConfig } from "./config.ts";
 import { DropCounter } from "./drop-counter.ts";
@@ -13,11 +15,55 @@ import { SpanMetrics } from "./span-metrics.ts";
 
 export interface SpanPipeline {
   sampler: Sampler;
+  /** What the tracer provider is given: one processor running the whole pipeline. */
   spanProcessors: SpanProcessor[];
   /** Undefined when no span is exported (OTEL_TRACES_EXPORTER=none). */
   batch: BatchSpanProcessor | undefined;
   dropCounter: DropCounter;
   spanMetrics: SpanMetrics | undefined;
+}
+
+/**
+ * Runs enrichment, the metrics bridge and the batch processor as one span processor. The SDK
+ * calls every registered processor through one shared call site per hook; registering a single
+ * processor keeps that dispatch exactly as cheap as in a bare setup, and fixes the order in code:
+ * spans are redacted before the metrics bridge or the exporter sees them.
+ */
+export class PipelineSpanProcessor implements SpanProcessor {
+  readonly #enrichment: EnrichmentSpanProcessor;
+  readonly #metrics: SpanMetrics | undefined;
+  readonly #batch: BatchSpanProcessor | undefined;
+
+  constructor(
+    enrichment: EnrichmentSpanProcessor,
+    metrics: SpanMetrics | undefined,
+    batch: BatchSpanProcessor | undefined,
+  ) {
+    this.#enrichment = enrichment;
+    this.#metrics = metrics;
+    this.#batch = batch;
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    this.#enrichment.onStart(span, parentContext);
+  }
+
+  onEnding(span: Span): void {
+    this.#enrichment.onEnding(span);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    this.#metrics?.onEnd(span);
+    this.#batch?.onEnd(span);
+  }
+
+  async forceFlush(): Promise<void> {
+    await this.#batch?.forceFlush();
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all([this.#enrichment.shutdown(), this.#metrics?.shutdown(), this.#batch?.shutdown()]);
+  }
 }
 
 export function createSpanPipeline(config: TracingConfig, exporter: SpanExporter | undefined): SpanPipeline {
@@ -40,7 +86,7 @@ export function createSpanPipeline(config: TracingConfig, exporter: SpanExporter
   );
   return {
     sampler,
-    spanProcessors: [enrichment, ...(spanMetrics ? [spanMetrics] : []), ...(batch ? [batch] : [])],
+    spanProcessors: [new PipelineSpanProcessor(enrichment, spanMetrics, batch)],
     batch,
     dropCounter,
     spanMetrics,

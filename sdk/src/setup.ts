@@ -18,6 +18,7 @@ import type { SpanExporter } from "@opentelemetry/sdk-trace";
 import { type LogLevel, resolveConfig, type TracingConfig, type TracingOptions } from "./config.ts";
 import type { SpanCounts } from "./drop-counter.ts";
 import { createSpanExporter } from "./exporter.ts";
+import { CryptoIdGenerator } from "./id-generator.ts";
 import { createInstrumentations } from "./instrumentations.ts";
 import { OtlpJsonMetricsPusher, PrometheusEndpoint } from "./metrics-export.ts";
 import { createSpanPipeline } from "./pipeline.ts";
@@ -165,6 +166,7 @@ export function initTracing(options: TracingOptions = {}, hooks: InternalSetupHo
     autoDetectResources: false,
     sampler,
     spanProcessors,
+    idGenerator: new CryptoIdGenerator(),
     instrumentations: createInstrumentations(config.instrumentations, config.ignorePaths),
     textMapPropagator: createPropagator(config),
     // Tracing only: the span-derived metrics have their own exporter (they need exemplars), and

@@ -3,16 +3,18 @@
 // distribution's preload. Both instrumented runs export OTLP/HTTP protobuf (gzip, same batch
 // settings) to a sink in this process that accepts everything. Target: ours / bare ≥ 0.95.
 //
-//
-// How the comparison is kept fair on a small shared machine: every service runs alone, pinned to
-// one core ("the service core"), while autocannon and the OTLP sink run on the other cores, so the
-// load generator never takes CPU from the service it measures. Each round measures the three
-// configurations back to back, in an order that alternates between rounds, with fresh processes
-// (V8 settles into a different garbage-collection rhythm per process); the ratio of ours to bare
-// is taken within each round, then the median over an even number of rounds. Every service runs
-// with the same fixed young generation: left adaptive, V8 settles each process at random into one
-// of two garbage-collection regimes about 2 µs of CPU per request apart (measured with
-// --trace-gc), which is as large as the difference this benchmark is after.
+// How the comparison is kept fair on a small shared machine, where other work makes throughput
+// drift by ±15 % from one few-second window to the next:
+// - the services run pinned to one core ("the service core"), while autocannon and the OTLP sink
+//   run on the other cores, so the load generator never takes CPU from the service it measures;
+// - within a round, the three services are started together and loaded in turn, in 1-second
+//   slices that alternate in order, so a slow spell on the machine falls on all three alike; only
+//   the loaded service is busy, the others wait;
+// - each round starts fresh processes, and the ratio of ours to bare is taken within the round
+//   before the median over rounds;
+// - every service runs with the same fixed V8 young generation: left adaptive, V8 settles each
+//   process at random into one of two garbage-collection regimes about 2 µs of CPU per request
+//   apart (measured with --trace-gc), as large as the difference this benchmark is after.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -25,9 +27,10 @@ import { type RunningProcess, startProcess, waitFor } from "../../test/support/p
 import { ensureBuilt } from "../scripts/build.ts";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
-const ROUNDS = 10;
+const ROUNDS = 6;
 const WARMUP_SECONDS = 2;
-const MEASURE_SECONDS = 3;
+const SLICES = 8;
+const SLICE_SECONDS = 1;
 const CONNECTIONS = 10;
 const FIXED_YOUNG_GENERATION = ["--min-semi-space-size=32", "--max-semi-space-size=32"];
 // Linux reports process CPU times in clock ticks of 1/100 s (USER_HZ).
@@ -116,24 +119,58 @@ async function start(name: Name): Promise<Service> {
   return { name, url, app };
 }
 
-/** Loads one service with autocannon after a warm-up and measures it. */
-async function measure(name: Name): Promise<Measurement> {
-  const service = await start(name);
+/** Totals of one service over the slices of a round. */
+class Tally {
+  requests = 0;
+  seconds = 0;
+  cpuMicros = 0;
+  add(requests: number, seconds: number, cpu: number): void {
+    this.requests += requests;
+    this.seconds += seconds;
+    this.cpuMicros += cpu;
+  }
+  measurement(): Measurement {
+    return {
+      rps: this.requests / this.seconds,
+      cpuMicrosPerRequest: this.cpuMicros / this.requests,
+      busy: this.cpuMicros / 1e6 / this.seconds,
+    };
+  }
+}
+
+/** Runs autocannon against one service for `seconds`; returns requests, elapsed seconds and CPU used. */
+async function slice(service: Service, seconds: number): Promise<[number, number, number]> {
+  const pid = service.app.child.pid as number;
+  const cpuBefore = cpuMicros(pid);
+  const startedAt = performance.now();
+  const result = await autocannon({ url: `${service.url}/api/orders/1`, connections: CONNECTIONS, duration: seconds });
+  const elapsed = (performance.now() - startedAt) / 1e3;
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${service.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return [result.requests.total, elapsed, cpuMicros(pid) - cpuBefore];
+}
+
+/**
+ * One round: fresh processes for the three configurations, each warmed up, then loaded in turn
+ * for SLICES short slices each, alternating, so that whatever else slows the machine down in the
+ * meantime falls on all three alike.
+ */
+async function round(order: Name[]): Promise<Record<Name, Measurement>> {
+  const services: Service[] = [];
   try {
-    const load = (seconds: number) =>
-      autocannon({ url: `${service.url}/api/orders/1`, connections: CONNECTIONS, duration: seconds });
-    await load(WARMUP_SECONDS);
-    const pid = service.app.child.pid as number;
-    const before = cpuMicros(pid);
-    const startedAt = performance.now();
-    const result = await load(MEASURE_SECONDS);
-    const wallMicros = (performance.now() - startedAt) * 1e3;
-    if (result.non2xx > 0 || result.errors > 0)
-      throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-    const cpu = cpuMicros(pid) - before;
-    return { rps: result.requests.average, cpuMicrosPerRequest: cpu / result.requests.total, busy: cpu / wallMicros };
+    for (const name of order) services.push(await start(name));
+    for (const service of services) await slice(service, WARMUP_SECONDS);
+    const tallies = new Map(services.map((s) => [s, new Tally()]));
+    for (let i = 0; i < SLICES; i++) {
+      const turn = i % 2 === 0 ? services : [...services].reverse();
+      for (const service of turn) tallies.get(service)?.add(...(await slice(service, SLICE_SECONDS)));
+    }
+    return Object.fromEntries(services.map((s) => [s.name, (tallies.get(s) as Tally).measurement()])) as Record<
+      Name,
+      Measurement
+    >;
   } finally {
-    await service.app.stop(5_000);
+    await Promise.all(services.map((s) => s.app.stop(5_000)));
   }
 }
 
@@ -144,13 +181,9 @@ const results = { uninstrumented: [], "bare OpenTelemetry": [], "@greenlang/trac
 >;
 const rpsRatios: number[] = [];
 const cpuRatios: number[] = [];
-for (let round = 0; round < ROUNDS; round++) {
-  const order = round % 2 === 0 ? names : [...names].reverse();
-  const m = {} as Record<Name, Measurement>;
-  for (const name of order) {
-    m[name] = await measure(name);
-    results[name].push(m[name]);
-  }
+for (let r = 0; r < ROUNDS; r++) {
+  const m = await round(r % 2 === 0 ? names : [...names].reverse());
+  for (const name of names) results[name].push(m[name]);
   rpsRatios.push(m["@greenlang/tracing"].rps / m["bare OpenTelemetry"].rps);
   cpuRatios.push(m["bare OpenTelemetry"].cpuMicrosPerRequest / m["@greenlang/tracing"].cpuMicrosPerRequest);
 }
@@ -165,7 +198,7 @@ function median(values: number[]): number {
 }
 const list = (values: number[], digits = 0) => values.map((v) => v.toFixed(digits)).join(", ");
 console.log(
-  `HTTP on loopback, autocannon -c ${CONNECTIONS} -d ${MEASURE_SECONDS}, ${ROUNDS} rounds (medians); ` +
+  `HTTP on loopback, autocannon -c ${CONNECTIONS}, ${ROUNDS} rounds of ${SLICES} interleaved ${SLICE_SECONDS}-s slices per service (medians); ` +
     (pin
       ? `each service alone on core ${pin.serviceCore}, load and sink on ${pin.otherCores}`
       : "not pinned (taskset or a second core missing)"),

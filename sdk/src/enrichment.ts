@@ -1,7 +1,7 @@
 // Adds what every span of the company must carry and removes what no span may carry. At start:
 // the tenant and user of the request, taken from W3C baggage (set once at the edge, then
 // propagated to every service). The constant ones, cluster and service version, are stamped
-// through the sampling result instead (see StampingSampler: cheaper, same outcome). At the end,
+// through the sampling result instead (see RuleBasedSampler: cheaper, same outcome). At the end,
 // just before the span becomes read-only: PII and secret redaction of attribute values, event
 // attributes and the status message, so values set at any point of the span's life are covered.
 import { type Context, propagation } from "@opentelemetry/api";

@@ -4,11 +4,10 @@
 // SDK's trace-id-ratio sampler, which is deterministic on the trace id, so every service that
 // starts spans of one trace with the same rules reaches the same decision. The default ratio is
 // 1: the Collector's tail sampling then sees whole traces and keeps errors and slow requests.
-import type { Attributes, Context, Link, SpanKind } from "@opentelemetry/api";
+import { type Attributes, type Context, type Link, type SpanKind, TraceFlags, trace } from "@opentelemetry/api";
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
-  ParentBasedSampler,
   type Sampler,
   SamplingDecision,
   type SamplingResult,
@@ -27,7 +26,7 @@ export interface SamplerSettings {
 /** Attribute recording the ratio a kept root span was sampled at, so backends can re-weight counts. */
 export const ATTR_SAMPLING_RATIO = "gl.sampling.ratio";
 
-const DROP: SamplingResult = { decision: SamplingDecision.NOT_RECORD };
+const DROP: SamplingResult = Object.freeze({ decision: SamplingDecision.NOT_RECORD });
 
 interface CompiledRule {
   route: RegExp | undefined;
@@ -42,14 +41,24 @@ function samplerFor(ratio: number): Sampler {
   return new TraceIdRatioBasedSampler(ratio);
 }
 
-/** Samples spans that start a new trace in this service. */
-export class RuleBasedRootSampler implements Sampler {
+/**
+ * Parent-based rule sampling in one step: a span with a parent follows the parent's decision; a
+ * span that starts a trace is dropped on an ignored path, else sampled by the first matching
+ * rule's ratio, else by the default ratio. Recorded spans carry `spanAttributes`. This runs for
+ * every span the service starts, so the usual outcomes are shared immutable results (the
+ * SamplingResult contract allows it) and the common configuration, keep everything but health
+ * checks, decides a root span with one lookup.
+ */
+export class RuleBasedSampler implements Sampler {
   readonly #rules: CompiledRule[];
   readonly #fallback: Sampler;
   readonly #fallbackRatio: number;
+  readonly #keepAll: boolean;
   readonly #isIgnoredPath: (path: string) => boolean;
+  readonly #stamp: Readonly<Attributes> | undefined;
+  readonly #sampled: SamplingResult;
 
-  constructor(settings: SamplerSettings) {
+  constructor(settings: SamplerSettings, spanAttributes: Attributes = {}) {
     this.#rules = settings.rules
       .filter((rule) => rule.service === undefined || rule.service === settings.serviceName)
       .map((rule) => ({
@@ -60,7 +69,14 @@ export class RuleBasedRootSampler implements Sampler {
       }));
     this.#fallback = samplerFor(settings.ratio);
     this.#fallbackRatio = settings.ratio;
+    this.#keepAll = this.#rules.length === 0 && settings.ratio >= 1;
     this.#isIgnoredPath = compileGlobs(settings.ignorePaths);
+    this.#stamp = Object.keys(spanAttributes).length === 0 ? undefined : Object.freeze({ ...spanAttributes });
+    this.#sampled = Object.freeze(
+      this.#stamp === undefined
+        ? { decision: SamplingDecision.RECORD_AND_SAMPLED }
+        : { decision: SamplingDecision.RECORD_AND_SAMPLED, attributes: this.#stamp },
+    );
   }
 
   shouldSample(
@@ -71,73 +87,44 @@ export class RuleBasedRootSampler implements Sampler {
     attributes: Attributes,
     links: Link[],
   ): SamplingResult {
+    const parent = trace.getSpanContext(context);
+    if (parent !== undefined && trace.isSpanContextValid(parent))
+      return (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED ? this.#sampled : DROP;
     const path = attributes["url.path"];
     const route = typeof path === "string" ? path : undefined;
     if (route !== undefined && this.#isIgnoredPath(route)) return DROP;
+    if (this.#keepAll) return this.#sampled;
     for (const rule of this.#rules) {
       if (rule.route && (route === undefined || !rule.route.test(route))) continue;
       if (rule.spanName && !rule.spanName.test(spanName)) continue;
-      return withRatio(rule.sampler.shouldSample(context, traceId, spanName, spanKind, attributes, links), rule.ratio);
+      return this.#stamped(
+        rule.sampler.shouldSample(context, traceId, spanName, spanKind, attributes, links),
+        rule.ratio,
+      );
     }
-    return withRatio(
+    return this.#stamped(
       this.#fallback.shouldSample(context, traceId, spanName, spanKind, attributes, links),
       this.#fallbackRatio,
     );
   }
 
-  toString(): string {
-    return `RuleBasedRootSampler{rules=${this.#rules.length},ratio=${this.#fallbackRatio}}`;
-  }
-}
-
-function withRatio(result: SamplingResult, ratio: number): SamplingResult {
-  if (ratio >= 1 || result.decision !== SamplingDecision.RECORD_AND_SAMPLED) return result;
-  return { ...result, attributes: { [ATTR_SAMPLING_RATIO]: ratio } };
-}
-
-/**
- * Adds constant attributes (cluster, service version) to every recorded span through its
- * sampling result: the SDK merges those into the span's initial attributes in the same pass that
- * validates the others, which is the cheapest place to stamp a value on every span.
- */
-export class StampingSampler implements Sampler {
-  readonly #inner: Sampler;
-  readonly #attributes: Readonly<Attributes>;
-  readonly #sampled: SamplingResult;
-  readonly #recorded: SamplingResult;
-
-  constructor(inner: Sampler, attributes: Attributes) {
-    this.#inner = inner;
-    this.#attributes = Object.freeze({ ...attributes });
-    // Results are immutable and may be shared (the SamplingResult contract), so the common
-    // decisions cost no allocation.
-    this.#sampled = Object.freeze({ decision: SamplingDecision.RECORD_AND_SAMPLED, attributes: this.#attributes });
-    this.#recorded = Object.freeze({ decision: SamplingDecision.RECORD, attributes: this.#attributes });
-  }
-
-  shouldSample(
-    context: Context,
-    traceId: string,
-    spanName: string,
-    spanKind: SpanKind,
-    attributes: Attributes,
-    links: Link[],
-  ): SamplingResult {
-    const result = this.#inner.shouldSample(context, traceId, spanName, spanKind, attributes, links);
+  /** A ratio sampler's result, with the ratio recorded on kept spans and the constant attributes. */
+  #stamped(result: SamplingResult, ratio: number): SamplingResult {
     if (result.decision === SamplingDecision.NOT_RECORD) return result;
-    if (result.attributes === undefined && result.traceState === undefined) {
-      return result.decision === SamplingDecision.RECORD_AND_SAMPLED ? this.#sampled : this.#recorded;
-    }
-    return { ...result, attributes: { ...this.#attributes, ...result.attributes } };
+    if (ratio >= 1 && result.attributes === undefined && result.traceState === undefined) return this.#sampled;
+    const ratioAttribute = ratio < 1 && result.decision === SamplingDecision.RECORD_AND_SAMPLED;
+    return {
+      ...result,
+      attributes: { ...this.#stamp, ...result.attributes, ...(ratioAttribute ? { [ATTR_SAMPLING_RATIO]: ratio } : {}) },
+    };
   }
 
   toString(): string {
-    return `StampingSampler{${this.#inner.toString()}}`;
+    return `RuleBasedSampler{parent-based,rules=${this.#rules.length},ratio=${this.#fallbackRatio}}`;
   }
 }
 
 /** Parent-based rule sampling; `spanAttributes` (if any) are stamped on every recorded span. */
 export function createSampler(settings: SamplerSettings, spanAttributes: Attributes = {}): Sampler {
-  const sampler = new ParentBasedSampler({ root: new RuleBasedRootSampler(settings) });
-  return Object.keys(spanAttributes).length === 0 ? sampler : new StampingSampler(sampler, spanAttributes);
+  return new RuleBasedSampler(settings, spanAttributes);
 }

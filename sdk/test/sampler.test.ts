@@ -78,6 +78,23 @@ test("the parent's decision is honoured even where a rule would decide otherwise
   );
 });
 
+test("a local parent's decision is followed too; an invalid parent counts as none", () => {
+  const local = (flags: number) =>
+    trace.setSpanContext(ROOT_CONTEXT, { traceId: traceIds[3] as string, spanId: "c".repeat(16), traceFlags: flags });
+  assert.is(
+    decide("GET", { "url.path": "/healthz" }, local(TraceFlags.SAMPLED)).decision,
+    SamplingDecision.RECORD_AND_SAMPLED,
+  );
+  assert.is(decide("GET", { "url.path": "/api/orders" }, local(TraceFlags.NONE)).decision, SamplingDecision.NOT_RECORD);
+  const invalid = trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: "0".repeat(32),
+    spanId: "0".repeat(16),
+    traceFlags: TraceFlags.SAMPLED,
+  });
+  assert.is(decide("GET", { "url.path": "/healthz" }, invalid).decision, SamplingDecision.NOT_RECORD);
+  assert.is(decide("GET", { "url.path": "/api/orders" }, invalid).decision, SamplingDecision.RECORD_AND_SAMPLED);
+});
+
 test("stamping: constant attributes on every recorded span; drops and the rule's own attributes kept", () => {
   const stamped = createSampler(
     { ...settings, rules: [{ route: "/half*", ratio: 0.5 }] },

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { parse } from "yaml";
-import { type RunningCollector, startCollector } from "../../apps/otel-collector/tests/collector-process.ts";
+import { type RunningCollector, startCollector, stopAll } from "../../apps/otel-collector/tests/collector-process.ts";
 import { forLoopback, loopbackPorts } from "../../apps/otel-collector/tests/loopback.ts";
 import type { CollectorConfig } from "../../apps/otel-collector/tests/render.ts";
 import { ensureBuilt } from "../../sdk/scripts/build.ts";
@@ -27,6 +27,9 @@ import { type RunningProcess, startProcess, waitFor } from "../support/process.t
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const FIXTURES = join(import.meta.dirname, "fixtures");
+// fetch() waits up to 5 minutes for response headers by default: a hung service must fail the
+// suite in seconds instead.
+const REQUEST_TIMEOUT_MS = 10_000;
 
 /** The Collector configs committed for a cluster, by tier (collector | front | gateway). */
 async function committedCollectorConfigs(env: string): Promise<Map<string, CollectorConfig>> {
@@ -174,18 +177,19 @@ for (const env of ["dev", "staging"]) {
     ({ storefront, services } = await startServices(platform.otlpHttpUrl));
     // A request that succeeds and one whose downstream call fails (an error span in the trace).
     for (const id of ["42", "missing"]) {
-      const response = await fetch(`${storefront}/checkout/${id}`);
+      const response = await fetch(`${storefront}/checkout/${id}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
       await response.arrayBuffer();
       traces[id] = traceIdOf(response.headers.get("traceparent"));
     }
-    await fetch(`${storefront}/healthz`);
+    await fetch(`${storefront}/healthz`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     // Shutting the services down is what flushes their spans: no waiting on batch timers.
     for (const service of services) await terminate(service);
   });
 
   e2e.after(async () => {
     for (const service of services) await service.stop();
-    for (const collector of platform?.collectors ?? []) await collector.stop();
+    // Every Collector this suite started, including a gateway whose front tier then failed to start.
+    await stopAll();
     await store?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });

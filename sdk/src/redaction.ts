@@ -128,7 +128,10 @@ export class Redactor {
   /** The redacted form of one attribute, or undefined when it is to stay as it is. */
   redactAttribute(key: string, value: AttributeValue | undefined): AttributeValue | undefined {
     if (value === undefined || value === null) return undefined;
-    const state = this.#stateOf(key);
+    return this.#redactWith(this.#stateOf(key), value);
+  }
+
+  #redactWith(state: KeyState, value: AttributeValue): AttributeValue | undefined {
     if (state.rule === KEY_ALLOWED) return undefined;
     if (state.rule === KEY_DENIED) return Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;
     if (typeof value === "string") {
@@ -160,12 +163,17 @@ export class Redactor {
   /** Redacts an attribute map in place; returns how many values were changed. */
   redactAttributes(attributes: Attributes): number {
     let changed = 0;
-    const keys = this.#keys;
     for (const key in attributes) {
       const value = attributes[key];
-      // The hot path, inlined: a known key whose value is the one last seen clean.
-      if (typeof value === "string" && keys.get(key)?.lastClean === value) continue;
-      const redacted = this.redactAttribute(key, value);
+      if (value === undefined || value === null) continue;
+      // One key lookup per attribute; the common cases (a content-checked key whose value is the
+      // one last seen clean, or a number too small to be a card) end here.
+      const state = this.#stateOf(key);
+      if (state.rule === KEY_CONTENT) {
+        if (value === state.lastClean) continue;
+        if (typeof value === "number" && (Math.abs(value) < SMALLEST_CARD_NUMBER || !Number.isInteger(value))) continue;
+      }
+      const redacted = this.#redactWith(state, value);
       if (redacted !== undefined) {
         attributes[key] = redacted;
         changed++;

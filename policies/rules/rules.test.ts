@@ -2,6 +2,8 @@
 // exactly that rule, with the findings listed in expected.yaml (and nothing else, schema included),
 // and the good fixture trips nothing. Also checks every folder is registered and described.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -20,14 +22,44 @@ const folders = readdirSync(join(ROOT, HERE), { withFileTypes: true })
 
 // The Terraform rules share one good stack: a realistic module that satisfies all nine at once, so
 // each rule is proven quiet on the same input its siblings accept (a folder may still bring its own).
+// Their bad stacks are that same stack with a few edits (rules/<id>/bad.edits.yaml), so each bad
+// fixture differs from the accepted stack in exactly what its rule is about.
 const SHARED_TERRAFORM_GOOD = "policies/fixtures/terraform-good.tf";
+const BAD_EDITS = "bad.edits.yaml";
 
-function fixture(folder: string, which: "bad" | "good"): string {
+interface Fixture {
+  root: string;
+  path: string;
+}
+
+/** The shared good stack with a folder's edits applied; each edit must match exactly once. */
+function editedTerraformStack(folder: string): string {
+  const editsFile = `${HERE}/${folder}/${BAD_EDITS}`;
+  const edits = parse(readFileSync(join(ROOT, editsFile), "utf8")) as { replace: string; with: string }[];
+  let stack = readFileSync(join(ROOT, SHARED_TERRAFORM_GOOD), "utf8");
+  for (const [i, edit] of edits.entries()) {
+    const occurrences = stack.split(edit.replace).length - 1;
+    if (occurrences !== 1)
+      throw new Error(
+        `${editsFile}: [${i}].replace: expected exactly one occurrence in ${SHARED_TERRAFORM_GOOD} (got ${occurrences})`,
+      );
+    stack = stack.replace(edit.replace, () => edit.with);
+  }
+  return stack;
+}
+
+async function fixture(folder: string, which: "bad" | "good"): Promise<Fixture> {
   for (const extension of ["yaml", "tf"]) {
     const path = `${HERE}/${folder}/${which}.${extension}`;
-    if (existsSync(join(ROOT, path))) return path;
+    if (existsSync(join(ROOT, path))) return { root: ROOT, path };
   }
-  if (which === "good" && folder.startsWith("tf-")) return SHARED_TERRAFORM_GOOD;
+  if (which === "good" && folder.startsWith("tf-")) return { root: ROOT, path: SHARED_TERRAFORM_GOOD };
+  if (which === "bad" && existsSync(join(ROOT, HERE, folder, BAD_EDITS))) {
+    // The gate reads repository-relative paths: the edited stack gets a root of its own.
+    const root = await mkdtemp(join(tmpdir(), `greenlang-${folder}-`));
+    await writeFile(join(root, "bad.tf"), editedTerraformStack(folder));
+    return { root, path: "bad.tf" };
+  }
   throw new Error(`${HERE}/${folder} has no ${which} fixture`);
 }
 
@@ -37,9 +69,13 @@ function label(f: Finding): string {
   return `${f.kind} ${f.namespace}/${f.name} ${f.path}`;
 }
 
-async function check(path: string): Promise<Finding[]> {
-  // Fixtures are judged by the policy rules and the schema; config tools have their own tests.
-  return (await runGate({ root: ROOT, paths: [path], configChecks: false, today: "2026-01-01" })).findings;
+async function check({ root, path }: Fixture): Promise<Finding[]> {
+  try {
+    // Fixtures are judged by the policy rules and the schema; config tools have their own tests.
+    return (await runGate({ root, paths: [path], configChecks: false, today: "2026-01-01" })).findings;
+  } finally {
+    if (root !== ROOT) await rm(root, { recursive: true, force: true });
+  }
 }
 
 test("every rule folder is registered in rules/index.ts, and nothing else is", () => {
@@ -73,7 +109,7 @@ for (const folder of folders) {
   const expected = parse(readFileSync(join(ROOT, HERE, folder, "expected.yaml"), "utf8")) as { bad: string[] };
 
   test(`${folder}: bad fixture fires exactly this rule`, async () => {
-    const findings = await check(fixture(folder, "bad"));
+    const findings = await check(await fixture(folder, "bad"));
     const others = findings.filter((f) => f.rule !== folder);
     assert.equal(
       others.map((f) => `${f.rule}: ${label(f)}: ${f.message}`),
@@ -88,7 +124,7 @@ for (const folder of folders) {
   });
 
   test(`${folder}: good fixture stays quiet`, async () => {
-    const findings = await check(fixture(folder, "good"));
+    const findings = await check(await fixture(folder, "good"));
     assert.equal(
       findings.map((f) => `${f.rule}: ${label(f)}: ${f.message}`),
       [],

@@ -1,6 +1,6 @@
 // The span pipeline as the SDK runs it: one processor that redacts before the metrics bridge and
 // the exporter see a span, feeds both, flushes and shuts down the batch processor, and whose
-// drops the DropCounter sees.
+// exports the DropCounter counts.
 import { propagation, ROOT_CONTEXT, SpanKind } from "@opentelemetry/api";
 import { InMemorySpanExporter, TracerProvider } from "@opentelemetry/sdk-trace";
 import { test } from "uvu";

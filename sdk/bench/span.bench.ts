@@ -1,6 +1,6 @@
-// Span start + end cost of the distribution's pipeline (sampler rules, enrichment, redaction,
-// metrics bridge, counted batch processor) against the bare @opentelemetry/sdk-trace provider
-// with the same batch processor settings, both exporting to a no-op exporter. The two run in
+// Span start + end cost of the distribution's pipeline (sampler rules, id generator, enrichment,
+// redaction, metrics bridge, counted batch processor) against the bare @opentelemetry/sdk-trace
+// provider with the same batch processor settings, both exporting to a no-op exporter. The two run in
 // alternating rounds in this one process, and the ratio of their median times is printed.
 // Target: ours / bare ≤ 1.25.
 import { performance } from "node:perf_hooks";
@@ -25,9 +25,11 @@ class NoopExporter implements SpanExporter {
 
 const config = resolveConfig({ serviceName: "bench", serviceVersion: "1.0.0", cluster: "bench" }, {});
 const pipeline = createSpanPipeline(config, new NoopExporter());
-const ours = new TracerProvider({ sampler: pipeline.sampler, spanProcessors: pipeline.spanProcessors }).getTracer(
-  "bench",
-);
+const ours = new TracerProvider({
+  sampler: pipeline.sampler,
+  idGenerator: pipeline.idGenerator,
+  spanProcessors: pipeline.spanProcessors,
+}).getTracer("bench");
 const bare = new TracerProvider({
   spanProcessors: [new BatchSpanProcessor({ exporter: new NoopExporter(), ...config.batch })],
 }).getTracer("bench");

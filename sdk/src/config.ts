@@ -69,6 +69,8 @@ export interface TracingOptions {
   headers?: Record<string, string>;
   timeoutMillis?: number;
   compression?: OtlpCompression;
+  /** gzip level over OTLP/HTTP, 1 (fastest) to 9 (smallest). Default 1. */
+  compressionLevel?: number;
   batch?: BatchOptions;
   /** Instrumentations to turn on; default: all of INSTRUMENTATION_NAMES. */
   instrumentations?: InstrumentationName[];
@@ -111,6 +113,7 @@ export interface TracingConfig {
   headers: Record<string, string>;
   timeoutMillis: number;
   compression: OtlpCompression;
+  compressionLevel: number;
   batch: Required<BatchOptions>;
   instrumentations: InstrumentationName[];
   ignorePaths: string[];
@@ -407,6 +410,13 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     options.compression ?? compressionEnv ?? "gzip",
     ["gzip", "none"],
   );
+  const levelEnv = envValue(env, "GL_EXPORTER_OTLP_COMPRESSION_LEVEL");
+  const compressionLevel =
+    options.compressionLevel !== undefined
+      ? integer("compressionLevel", options.compressionLevel, 1, 9)
+      : levelEnv
+        ? integer("GL_EXPORTER_OTLP_COMPRESSION_LEVEL", levelEnv, 1, 9)
+        : 1;
 
   const ignoreEnv = envValue(env, "GL_IGNORE_PATHS");
   const metricsEnv = envValue(env, "OTEL_METRICS_EXPORTER");
@@ -442,6 +452,7 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     headers,
     timeoutMillis,
     compression,
+    compressionLevel,
     batch: resolveBatch(options, env),
     instrumentations: resolveInstrumentations(options, env),
     ignorePaths: options.ignorePaths ?? (ignoreEnv ? list(ignoreEnv) : DEFAULT_IGNORE_PATHS),

@@ -1,36 +1,99 @@
 // The OTLP span exporter for the configured protocol. http/protobuf is the default: it is what the
 // Collector's OTLP receiver and most vendors recommend, needs no HTTP/2 and passes plain proxies.
-
+//
+// Over HTTP the body is gzipped by our serializer at a configurable level (default 1) rather than
+// by the upstream transport, which always streams through zlib's default level 6. Spans are
+// repetitive enough that level 1 keeps nearly all of the saving at a fifth of the CPU
+// (bench/compression.bench.ts: 38 bytes and 0.57 µs per HTTP server span, against 35 bytes and
+// 2.85 µs for the upstream stream); in a busy service that CPU is taken from requests.
+import { gzipSync } from "node:zlib";
 import { OTLPTraceExporter as GrpcExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
-import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
-import { CompressionAlgorithm } from "@opentelemetry/otlp-exporter-base";
+import { CompressionAlgorithm, OTLPExporterBase } from "@opentelemetry/otlp-exporter-base";
+import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from "@opentelemetry/otlp-exporter-base/node-http";
 import { createEmptyMetadata } from "@opentelemetry/otlp-grpc-exporter-base";
-import { ConsoleSpanExporter, type SpanExporter } from "@opentelemetry/sdk-trace";
+import {
+  type IExportTraceServiceResponse,
+  type ISerializer,
+  JsonTraceSerializer,
+  ProtobufTraceSerializer,
+  TraceExporterMetricsHelper,
+} from "@opentelemetry/otlp-transformer";
+import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace";
 import type { TracingConfig } from "./config.ts";
 
 type ExporterSettings = Pick<
   TracingConfig,
-  "protocol" | "tracesEndpoint" | "headers" | "timeoutMillis" | "compression"
+  "protocol" | "tracesEndpoint" | "headers" | "timeoutMillis" | "compression" | "compressionLevel"
 > &
   Partial<Pick<TracingConfig, "tracesExporter">>;
+
+type TraceSerializer = ISerializer<ReadableSpan[], IExportTraceServiceResponse>;
+
+// The component type the upstream OTLP/HTTP span exporters report in their self-observability.
+const HTTP_SPAN_EXPORTER_COMPONENT = "otlp_http_span_exporter";
+
+/** Wraps a serializer so that every request body it produces is gzipped at `level`. */
+export function gzipping(serializer: TraceSerializer, level: number): TraceSerializer {
+  return {
+    serializeRequest(spans) {
+      const body = serializer.serializeRequest(spans);
+      return body && gzipSync(body, { level });
+    },
+    deserializeResponse: (data) => serializer.deserializeResponse(data),
+  };
+}
+
+/**
+ * An OTLP/HTTP span exporter built the way the upstream ones are (same options, environment
+ * fallbacks, retries and concurrency limit), except that gzip happens in the serializer.
+ */
+function httpExporter(config: ExporterSettings, serializer: TraceSerializer, contentType: string): SpanExporter {
+  const gzip = config.compression === "gzip";
+  const requiredHeaders: Record<string, string> = { "Content-Type": contentType };
+  if (gzip) requiredHeaders["Content-Encoding"] = "gzip";
+  const options = convertLegacyHttpOptions(
+    {
+      url: config.tracesEndpoint,
+      timeoutMillis: config.timeoutMillis,
+      headers: config.headers,
+      // The body arrives compressed already; the transport must not compress it again.
+      compression: CompressionAlgorithm.NONE,
+    },
+    "TRACES",
+    "v1/traces",
+    requiredHeaders,
+  );
+  return new OTLPExporterBase<ReadableSpan[]>(
+    createOtlpHttpExportDelegate(
+      options,
+      gzip ? gzipping(serializer, config.compressionLevel) : serializer,
+      HTTP_SPAN_EXPORTER_COMPONENT,
+      TraceExporterMetricsHelper,
+      undefined,
+    ),
+  );
+}
 
 /** The exporter for `OTEL_TRACES_EXPORTER` (otlp or console); undefined for `none`. */
 export function createSpanExporter(config: ExporterSettings): SpanExporter | undefined {
   if (config.tracesExporter === "none") return undefined;
   if (config.tracesExporter === "console") return new ConsoleSpanExporter();
-  const compression = config.compression === "gzip" ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
-  const common = { url: config.tracesEndpoint, timeoutMillis: config.timeoutMillis, compression };
   switch (config.protocol) {
     case "grpc": {
       // gRPC credentials follow the URL scheme (http: insecure, https: TLS); headers become metadata.
       const metadata = createEmptyMetadata();
       for (const [key, value] of Object.entries(config.headers)) metadata.set(key, value);
-      return new GrpcExporter({ ...common, metadata });
+      const compression = config.compression === "gzip" ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
+      return new GrpcExporter({
+        url: config.tracesEndpoint,
+        timeoutMillis: config.timeoutMillis,
+        compression,
+        metadata,
+      });
     }
     case "http/json":
-      return new JsonExporter({ ...common, headers: config.headers });
+      return httpExporter(config, JsonTraceSerializer, "application/json");
     default:
-      return new ProtoExporter({ ...common, headers: config.headers });
+      return httpExporter(config, ProtobufTraceSerializer, "application/x-protobuf");
   }
 }

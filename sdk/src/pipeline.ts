@@ -1,20 +1,22 @@
 // The span pipeline of the distribution, in processing order: enrichment and redaction, the
 // metrics bridge, then the batch processor whose drops the DropCounter accounts for; plus the
-// sampler, which also stamps the cluster and service version on every span. Built apart from the
-// SDK start so benchmarks can run exactly this pipeline on a bare TracerProvider next to the
-// upstream defaults.
+// sampler, which also stamps the cluster and service version on every span, and the id
+// generator. Built apart from the SDK start so benchmarks can run exactly this pipeline on a bare
+// TracerProvider next to the upstream defaults.
 import type { Context } from "@opentelemetry/api";
-import type { ReadableSpan, Sampler, Span, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace";
+import type { IdGenerator, ReadableSpan, Sampler, Span, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace";
 import type { TracingConfig } from "./config.ts";
 import { DropCounter } from "./drop-counter.ts";
 import { constantSpanAttributes, EnrichmentSpanProcessor } from "./enrichment.ts";
+import { CryptoIdGenerator } from "./id-generator.ts";
 import { Redactor } from "./redaction.ts";
 import { createSampler } from "./sampler.ts";
 import { SpanMetrics } from "./span-metrics.ts";
 
 export interface SpanPipeline {
   sampler: Sampler;
+  idGenerator: IdGenerator;
   /** What the tracer provider is given: one processor running the whole pipeline. */
   spanProcessors: SpanProcessor[];
   /** Undefined when no span is exported (OTEL_TRACES_EXPORTER=none). */
@@ -86,6 +88,7 @@ export function createSpanPipeline(config: TracingConfig, exporter: SpanExporter
   );
   return {
     sampler,
+    idGenerator: new CryptoIdGenerator(),
     spanProcessors: [new PipelineSpanProcessor(enrichment, spanMetrics, batch)],
     batch,
     dropCounter,

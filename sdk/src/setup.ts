@@ -18,7 +18,6 @@ import type { SpanExporter } from "@opentelemetry/sdk-trace";
 import { type LogLevel, resolveConfig, type TracingConfig, type TracingOptions } from "./config.ts";
 import type { SpanCounts } from "./drop-counter.ts";
 import { createSpanExporter } from "./exporter.ts";
-import { CryptoIdGenerator } from "./id-generator.ts";
 import { createInstrumentations } from "./instrumentations.ts";
 import { OtlpJsonMetricsPusher, PrometheusEndpoint } from "./metrics-export.ts";
 import { createSpanPipeline } from "./pipeline.ts";
@@ -156,7 +155,7 @@ export function initTracing(options: TracingOptions = {}, hooks: InternalSetupHo
   }
 
   const resource: Resource = buildResource(config);
-  const { sampler, spanProcessors, batch, dropCounter, spanMetrics } = createSpanPipeline(
+  const { sampler, idGenerator, spanProcessors, batch, dropCounter, spanMetrics } = createSpanPipeline(
     config,
     hooks.exporter ?? createSpanExporter(config),
   );
@@ -166,7 +165,7 @@ export function initTracing(options: TracingOptions = {}, hooks: InternalSetupHo
     autoDetectResources: false,
     sampler,
     spanProcessors,
-    idGenerator: new CryptoIdGenerator(),
+    idGenerator,
     instrumentations: createInstrumentations(config.instrumentations, config.ignorePaths),
     textMapPropagator: createPropagator(config),
     // Tracing only: the span-derived metrics have their own exporter (they need exemplars), and

@@ -21,6 +21,7 @@ test("defaults: http/protobuf to localhost:4318 with gzip, tuned batch, keep-all
   assert.is(c.tracesEndpoint, "http://localhost:4318/v1/traces");
   assert.is(c.metricsEndpoint, "http://localhost:4318/v1/metrics");
   assert.is(c.compression, "gzip");
+  assert.is(c.compressionLevel, 1);
   assert.equal(c.batch, {
     maxQueueSize: 8192,
     maxExportBatchSize: 512,
@@ -34,6 +35,10 @@ test("defaults: http/protobuf to localhost:4318 with gzip, tuned batch, keep-all
   assert.ok(c.ignorePaths.includes("/healthz"));
   assert.equal(c.propagators, ["tracecontext", "baggage"]);
   assert.is(c.tracesExporter, "otlp");
+});
+
+test("GL_EXPORTER_OTLP_COMPRESSION_LEVEL sets the gzip level", () => {
+  assert.is(resolveConfig({}, { GL_EXPORTER_OTLP_COMPRESSION_LEVEL: "6" }).compressionLevel, 6);
 });
 
 test("standard OTEL_* variables are honoured", () => {
@@ -84,8 +89,9 @@ test("signal-specific endpoint is used verbatim; gRPC uses the base URL and metr
 
 test("options in code win over the environment; GL_* extras fill the rest", () => {
   const c = resolveConfig(
-    { serviceName: "from-code", protocol: "grpc", samplingRatio: 0.5, environment: "staging" },
+    { serviceName: "from-code", protocol: "grpc", samplingRatio: 0.5, environment: "staging", compressionLevel: 9 },
     {
+      GL_EXPORTER_OTLP_COMPRESSION_LEVEL: "6",
       OTEL_SERVICE_NAME: "from-env",
       OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
       OTEL_TRACES_SAMPLER: "always_off",
@@ -101,6 +107,7 @@ test("options in code win over the environment; GL_* extras fill the rest", () =
   assert.is(c.protocol, "grpc");
   assert.is(c.samplingRatio, 0.5);
   assert.is(c.environment, "staging");
+  assert.is(c.compressionLevel, 9);
   assert.is(c.cluster, "eu-1");
   assert.is(c.gitCommit, "abc123");
   assert.is(c.responseHeader, "x-trace-id");
@@ -137,6 +144,12 @@ test("invalid values name the setting, the value and what is allowed", () => {
       /absolute http/,
     ],
     [() => resolveConfig({}, { OTEL_SDK_DISABLED: "yes" }), "OTEL_SDK_DISABLED", /true or false/],
+    [
+      () => resolveConfig({}, { GL_EXPORTER_OTLP_COMPRESSION_LEVEL: "11" }),
+      "GL_EXPORTER_OTLP_COMPRESSION_LEVEL",
+      /an integer from 1 to 9/,
+    ],
+    [() => resolveConfig({ compressionLevel: 0 }, {}), "compressionLevel", /an integer from 1 to 9/],
     [() => resolveConfig({}, { OTEL_TRACES_EXPORTER: "zipkin" }), "OTEL_TRACES_EXPORTER", /one of otlp, console, none/],
     [() => resolveConfig({}, { OTEL_RESOURCE_ATTRIBUTES: "novalue" }), "OTEL_RESOURCE_ATTRIBUTES", /key=value/],
     [

@@ -3,14 +3,9 @@
 // and the package version constant kept in step with package.json.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { OTLPTraceExporter as GrpcExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
-import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
-import { ConsoleSpanExporter } from "@opentelemetry/sdk-trace";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { resolveConfig } from "../src/config.ts";
-import { createSpanExporter } from "../src/exporter.ts";
 import { buildResource, configuredResourceAttributes, kubernetesAttributes } from "../src/resource.ts";
 import { SDK_VERSION } from "../src/version.ts";
 
@@ -55,16 +50,6 @@ test("the full resource adds host, process and SDK attributes", () => {
   assert.is(resource.attributes["process.pid"], process.pid);
   assert.type(resource.attributes["host.name"], "string");
   assert.is(resource.attributes["telemetry.sdk.language"], "nodejs");
-});
-
-test("one exporter class per protocol; console and none exporters", () => {
-  const exporter = (protocol: string) =>
-    createSpanExporter(resolveConfig({}, { OTEL_EXPORTER_OTLP_PROTOCOL: protocol }));
-  assert.instance(exporter("http/protobuf"), ProtoExporter);
-  assert.instance(exporter("http/json"), JsonExporter);
-  assert.instance(exporter("grpc"), GrpcExporter);
-  assert.instance(createSpanExporter(resolveConfig({ tracesExporter: "console" }, {})), ConsoleSpanExporter);
-  assert.is(createSpanExporter(resolveConfig({}, { OTEL_TRACES_EXPORTER: "none" })), undefined);
 });
 
 test("SDK_VERSION matches package.json", () => {

@@ -94,6 +94,19 @@ test("http/protobuf with gzip (the default): the upstream protobuf body, gzipped
   );
 });
 
+test("gzip asked for in the environment too is still applied once, by the serializer", async () => {
+  // The upstream transport reads OTEL_EXPORTER_OTLP_(TRACES_)COMPRESSION itself; the exporter must
+  // override it, or the Collector would receive a body gzipped twice.
+  process.env.OTEL_EXPORTER_OTLP_TRACES_COMPRESSION = "gzip";
+  try {
+    const { result, request } = await exportWith({}, spans);
+    assert.is(result.code, ExportResultCode.SUCCESS);
+    assert.ok(gunzipSync(request.body).equals(protobuf));
+  } finally {
+    delete process.env.OTEL_EXPORTER_OTLP_TRACES_COMPRESSION;
+  }
+});
+
 test("the gzip level is configurable", async () => {
   const { request } = await exportWith({ compressionLevel: 9 }, spans);
   const level1 = gzipSync(protobuf, { level: 1 });

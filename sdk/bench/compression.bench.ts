@@ -9,54 +9,48 @@ import { pipeline } from "node:stream/promises";
 import { createGzip, gzipSync } from "node:zlib";
 import { SpanKind } from "@opentelemetry/api";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { type ReadableSpan, TracerProvider } from "@opentelemetry/sdk-trace";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { resolveConfig } from "../src/config.ts";
+import { spansEndedBy } from "../test/support.ts";
 
 const BATCH = 512;
 const ROUNDS = 7;
 const BATCHES_PER_ROUND = 100;
 
 function httpServerSpans(): ReadableSpan[] {
-  const ended: ReadableSpan[] = [];
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes({
-      "service.name": "bench-app",
-      "telemetry.sdk.language": "nodejs",
-      "telemetry.sdk.name": "opentelemetry",
-      "telemetry.sdk.version": "3.0.0",
-      "host.name": "node-7f9c",
-      "process.pid": 4242,
-    }),
-    spanProcessors: [
-      { onStart() {}, onEnd: (span) => ended.push(span), forceFlush: async () => {}, shutdown: async () => {} },
-    ],
+  const resource = {
+    "service.name": "bench-app",
+    "telemetry.sdk.language": "nodejs",
+    "telemetry.sdk.name": "opentelemetry",
+    "telemetry.sdk.version": "3.0.0",
+    "host.name": "node-7f9c",
+    "process.pid": 4242,
+  };
+  return spansEndedBy(resource, (tracer) => {
+    for (let i = 0; i < BATCH; i++) {
+      const span = tracer.startSpan("GET", {
+        kind: SpanKind.SERVER,
+        attributes: {
+          "http.url": "http://127.0.0.1:40123/",
+          "http.host": "127.0.0.1:40123",
+          "net.host.name": "127.0.0.1",
+          "http.method": "GET",
+          "http.scheme": "http",
+          "http.target": "/",
+          "http.user_agent": "autocannon/9.0.0",
+          "http.flavor": "1.1",
+          "net.transport": "ip_tcp",
+          "net.host.ip": "127.0.0.1",
+          "net.host.port": 40123,
+          "net.peer.ip": "127.0.0.1",
+          "net.peer.port": 50000 + (i % 10),
+        },
+      });
+      span.setAttribute("http.status_code", 200);
+      span.setAttribute("http.status_text", "OK");
+      span.end();
+    }
   });
-  const tracer = provider.getTracer("@opentelemetry/instrumentation-http", "0.300.0");
-  for (let i = 0; i < BATCH; i++) {
-    const span = tracer.startSpan("GET", {
-      kind: SpanKind.SERVER,
-      attributes: {
-        "http.url": "http://127.0.0.1:40123/",
-        "http.host": "127.0.0.1:40123",
-        "net.host.name": "127.0.0.1",
-        "http.method": "GET",
-        "http.scheme": "http",
-        "http.target": "/",
-        "http.user_agent": "autocannon/9.0.0",
-        "http.flavor": "1.1",
-        "net.transport": "ip_tcp",
-        "net.host.ip": "127.0.0.1",
-        "net.host.port": 40123,
-        "net.peer.ip": "127.0.0.1",
-        "net.peer.port": 50000 + (i % 10),
-      },
-    });
-    span.setAttribute("http.status_code", 200);
-    span.setAttribute("http.status_text", "OK");
-    span.end();
-  }
-  return ended;
 }
 
 /** CPU microseconds per span of running `work` over BATCHES_PER_ROUND batches. */

@@ -4,16 +4,16 @@ import { once } from "node:events";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { SpanKind } from "@opentelemetry/api";
+import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import { OTLPTraceExporter as GrpcExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter, TracerProvider } from "@opentelemetry/sdk-trace";
+import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { resolveConfig, type TracingOptions } from "../src/config.ts";
 import { createSpanExporter } from "../src/exporter.ts";
+import { spansEndedBy } from "./support.ts";
 
 interface Received {
   url: string;
@@ -37,26 +37,21 @@ server.listen(0, "127.0.0.1");
 await once(server, "listening");
 const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-/** Ended spans shaped like an HTTP server's: repetitive attributes, one event, an error status. */
+/** Ended spans shaped like an HTTP server's: repetitive attributes, one event, some errors. */
 function serverSpans(count: number): ReadableSpan[] {
-  const ended: ReadableSpan[] = [];
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes({ "service.name": "checkout", "k8s.pod.name": "checkout-7d9f-abcde" }),
-    spanProcessors: [
-      { onStart() {}, onEnd: (span) => ended.push(span), forceFlush: async () => {}, shutdown: async () => {} },
-    ],
+  return spansEndedBy({ "service.name": "checkout", "k8s.pod.name": "checkout-7d9f-abcde" }, (tracer) => {
+    for (let i = 0; i < count; i++) {
+      const span = tracer.startSpan("GET /orders/:id", {
+        kind: SpanKind.SERVER,
+        attributes: { "http.request.method": "GET", "url.path": `/orders/${i}`, "server.port": 8080 },
+      });
+      span.addEvent("cache miss", { "cache.key": `order:${i}` });
+      const failed = i % 7 === 0;
+      span.setAttribute("http.response.status_code", failed ? 500 : 200);
+      if (failed) span.setStatus({ code: SpanStatusCode.ERROR, message: "upstream timed out" });
+      span.end();
+    }
   });
-  const tracer = provider.getTracer("@opentelemetry/instrumentation-http", "0.300.0");
-  for (let i = 0; i < count; i++) {
-    const span = tracer.startSpan("GET /orders/:id", {
-      kind: SpanKind.SERVER,
-      attributes: { "http.request.method": "GET", "url.path": `/orders/${i}`, "server.port": 8080 },
-    });
-    span.addEvent("cache miss", { "cache.key": `order:${i}` });
-    span.setAttribute("http.response.status_code", i % 7 === 0 ? 500 : 200);
-    span.end();
-  }
-  return ended;
 }
 
 function exportWith(

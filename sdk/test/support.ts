@@ -1,6 +1,9 @@
 // Shared by the unit tests: tracing started through the real initTracing() path, exporting to an
 // in-memory exporter instead of OTLP. One per test file (tracing is process-wide, as in a service).
-import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace";
+// Also ended spans made without any export path, for exporter tests and benchmarks.
+import type { Attributes, Tracer } from "@opentelemetry/api";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { InMemorySpanExporter, type ReadableSpan, type SpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import type { TracingOptions } from "../src/config.ts";
 import { initTracing, type TracingHandle } from "../src/setup.ts";
 
@@ -27,4 +30,24 @@ export function startInMemoryTracing(options: TracingOptions = {}): InMemoryTrac
       return spans;
     },
   };
+}
+
+/**
+ * The spans that `write` ends on a tracer named like the http instrumentation's, under a resource
+ * with `resourceAttributes`, collected as they end (no sampler, batching or export involved).
+ */
+export function spansEndedBy(resourceAttributes: Attributes, write: (tracer: Tracer) => void): ReadableSpan[] {
+  const ended: ReadableSpan[] = [];
+  const collect: SpanProcessor = {
+    onStart() {},
+    onEnd: (span) => ended.push(span),
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes(resourceAttributes),
+    spanProcessors: [collect],
+  });
+  write(provider.getTracer("@opentelemetry/instrumentation-http", "0.300.0"));
+  return ended;
 }

@@ -33,7 +33,7 @@ type TraceSerializer = ISerializer<ReadableSpan[], IExportTraceServiceResponse>;
 const HTTP_SPAN_EXPORTER_COMPONENT = "otlp_http_span_exporter";
 
 /** Wraps a serializer so that every request body it produces is gzipped at `level`. */
-export function gzipping(serializer: TraceSerializer, level: number): TraceSerializer {
+function gzipping(serializer: TraceSerializer, level: number): TraceSerializer {
   return {
     serializeRequest(spans) {
       const body = serializer.serializeRequest(spans);
@@ -44,8 +44,10 @@ export function gzipping(serializer: TraceSerializer, level: number): TraceSeria
 }
 
 /**
- * An OTLP/HTTP span exporter built the way the upstream ones are (same options, environment
- * fallbacks, retries and concurrency limit), except that gzip happens in the serializer.
+ * An OTLP/HTTP span exporter built with the same calls the upstream OTLPTraceExporter classes of
+ * exporter-trace-otlp-proto/-http 0.300.0 make (same options, environment fallbacks, retries and
+ * concurrency limit), except that gzip happens in the serializer. Recheck against them on upgrade:
+ * `convertLegacyHttpOptions` is marked for removal in otlp-exporter-base 2.0.
  */
 function httpExporter(config: ExporterSettings, serializer: TraceSerializer, contentType: string): SpanExporter {
   const gzip = config.compression === "gzip";

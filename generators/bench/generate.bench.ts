@@ -12,6 +12,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { median } from "../../scripts/stats.ts";
 import { CHART_APPS } from "../apps.ts";
 import { generate } from "../generate.ts";
 import { loadCluster } from "../load.ts";
@@ -113,14 +114,6 @@ async function viaCli(): Promise<number> {
   } finally {
     await removeScratch(root);
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 const dir = await mkdtemp(join(tmpdir(), "generate-bench-"));

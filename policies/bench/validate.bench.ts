@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { writeKubeconformSchemas } from "../../schemas/kubeconform.ts";
+import { median } from "../../scripts/stats.ts";
 import { clusterKubernetesVersion, runGate } from "../gate.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -40,11 +41,6 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv = {}): nu
       `${command} ${args.slice(0, 3).join(" ")}… exited ${result.status}: ${result.stderr.slice(0, 500)}`,
     );
   return elapsed;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 const ms = (n: number) => `${n.toFixed(0)} ms`;

@@ -10,6 +10,7 @@ import { createGzip, gzipSync } from "node:zlib";
 import { SpanKind } from "@opentelemetry/api";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
+import { median } from "../../scripts/stats.ts";
 import { resolveConfig } from "../src/config.ts";
 import { spansEndedBy } from "../test/support.ts";
 
@@ -72,10 +73,6 @@ async function upstreamStream(body: Uint8Array): Promise<number> {
   return size;
 }
 
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-}
-
 const spans = httpServerSpans();
 const body = ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array;
 const level = resolveConfig({}, {}).compressionLevel;
@@ -105,7 +102,7 @@ console.log(
   `  upstream: gzip stream, level 6:             ${median(timings.upstream).toFixed(2)} µs   ${perSpan(await upstreamStream(body))} bytes`,
 );
 console.log(
-  `  ours: gzipSync in the serializer, level ${level}: ${median(timings.ours).toFixed(2)} µs   ${perSpan(ours().length)} bytes`,
+  `  ours: gzipSync in the serializer, level ${level}: ${median(timings.ours).toFixed(2)} µs   ${perSpan(ours().length)} bytes   (${((median(timings.ours) * BATCH) / 1000).toFixed(2)} ms of the event loop per batch)`,
 );
 console.log(
   `  CPU ratio ours/upstream (per round ${timings.ratio.map((r) => r.toFixed(2)).join(", ")}): ${ratio.toFixed(2)}`,

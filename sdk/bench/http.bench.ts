@@ -24,6 +24,7 @@ import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { median } from "../../scripts/stats.ts";
 import { freePort } from "../../test/support/ports.ts";
 import { type RunningProcess, startProcess, waitFor } from "../../test/support/process.ts";
 import { ensureBuilt } from "../scripts/build.ts";
@@ -194,13 +195,6 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 sink.close();
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 const list = (values: number[], digits = 0) => values.map((v) => v.toFixed(digits)).join(", ");
 console.log(
   `HTTP on loopback, autocannon -c ${CONNECTIONS}, ${ROUNDS} rounds of ${SLICES} interleaved ${SLICE_SECONDS}-s slices per service (medians); ` +

@@ -7,6 +7,7 @@ import { performance } from "node:perf_hooks";
 import { ROOT_CONTEXT, SpanKind } from "@opentelemetry/api";
 import { ExportResultCode } from "@opentelemetry/core";
 import { BatchSpanProcessor, type ReadableSpan, type SpanExporter, TracerProvider } from "@opentelemetry/sdk-trace";
+import { median } from "../../scripts/stats.ts";
 import { resolveConfig } from "../src/config.ts";
 import { createSpanPipeline } from "../src/pipeline.ts";
 
@@ -62,11 +63,6 @@ async function round(tracer: typeof ours): Promise<number> {
     await new Promise((resolve) => setImmediate(resolve));
   }
   return performance.now() - start;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 // Warm up both paths so the JIT has compiled them before anything is timed.

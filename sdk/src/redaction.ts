@@ -125,12 +125,7 @@ export class Redactor {
     return state;
   }
 
-  /** The redacted form of one attribute, or undefined when it is to stay as it is. */
-  redactAttribute(key: string, value: AttributeValue | undefined): AttributeValue | undefined {
-    if (value === undefined || value === null) return undefined;
-    return this.#redactWith(this.#stateOf(key), value);
-  }
-
+  /** The redacted form of an attribute whose key has `state`, or undefined when it stays as it is. */
   #redactWith(state: KeyState, value: AttributeValue): AttributeValue | undefined {
     if (state.rule === KEY_ALLOWED) return undefined;
     if (state.rule === KEY_DENIED) return Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;

@@ -111,7 +111,13 @@ export class RuleBasedSampler implements Sampler {
   /** A ratio sampler's result, with the ratio recorded on kept spans and the constant attributes. */
   #stamped(result: SamplingResult, ratio: number): SamplingResult {
     if (result.decision === SamplingDecision.NOT_RECORD) return result;
-    if (ratio >= 1 && result.attributes === undefined && result.traceState === undefined) return this.#sampled;
+    if (
+      ratio >= 1 &&
+      result.decision === SamplingDecision.RECORD_AND_SAMPLED &&
+      result.attributes === undefined &&
+      result.traceState === undefined
+    )
+      return this.#sampled;
     const ratioAttribute = ratio < 1 && result.decision === SamplingDecision.RECORD_AND_SAMPLED;
     return {
       ...result,

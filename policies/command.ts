@@ -1,5 +1,6 @@
 // The gate's command line (started by policies/cli.ts):
-// `npm run validate -- [paths…] [--format text|json|sarif|github] [--kube-version 1.33] [--no-config-checks]`
+// `npm run validate -- [paths…] [--format text|json|sarif|github] [--kube-version 1.33] [--no-config-checks]
+//                      [--live [--base <git ref>]]`
 //
 // Exit codes: 0 = no unwaived error, 1 = at least one unwaived error, 2 = usage or internal error.
 import { join } from "node:path";
@@ -15,11 +16,15 @@ const ROOT = join(import.meta.dirname, "..");
 const FORMATS = ["text", "json", "sarif", "github"] as const;
 type Format = (typeof FORMATS)[number];
 
-const USAGE = `usage: npm run validate -- [paths…] [--format text|json|sarif|github] [--kube-version <1.xx>] [--no-config-checks]
+const USAGE = `usage: npm run validate -- [paths…] [--format text|json|sarif|github] [--kube-version <1.xx>] [--no-config-checks] [--live [--base <ref>]]
   paths     files or folders (repository-relative); default: clusters/, terraform/ and every chart in apps/
   --format  report format (default text)
   --kube-version   validate every object against this Kubernetes minor version's schemas
   --no-config-checks   skip helm lint, the Tempo key schema and otelcol validate
+  --live           also apply every cluster to a throw-away kube-apiserver of its Kubernetes version
+                   (strict dry run, apply, re-apply); builds etcd and the API servers on first use
+  --base <ref>     with --live: apply the tree of this git revision first, as the running cluster,
+                   so changes it would refuse (immutable fields) fail here
   --list-rules     print every rule id with its severity and title`;
 
 interface Args {
@@ -28,10 +33,12 @@ interface Args {
   kubeVersion?: string;
   configChecks: boolean;
   listRules: boolean;
+  live: boolean;
+  base?: string;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { paths: [], format: "text", configChecks: true, listRules: false };
+  const args: Args = { paths: [], format: "text", configChecks: true, listRules: false, live: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const value = (): string => {
@@ -56,6 +63,10 @@ function parseArgs(argv: readonly string[]): Args {
       args.kubeVersion = match[1];
     } else if (arg === "--no-config-checks") {
       args.configChecks = false;
+    } else if (arg === "--live") {
+      args.live = true;
+    } else if (arg === "--base") {
+      args.base = value();
     } else if (arg === "--list-rules") {
       args.listRules = true;
     } else if (arg === "--help" || arg === "-h") {
@@ -67,6 +78,7 @@ function parseArgs(argv: readonly string[]): Args {
       args.paths.push(arg.replace(/\/+$/, "").replace(/^\.\//, ""));
     }
   }
+  if (args.base !== undefined && !args.live) throw new UsageError("--base needs --live");
   return args;
 }
 
@@ -87,6 +99,8 @@ async function main(): Promise<number> {
     root: ROOT,
     paths: args.paths,
     configChecks: args.configChecks,
+    live: args.live,
+    ...(args.base ? { base: args.base } : {}),
     ...(args.kubeVersion ? { kubeVersion: args.kubeVersion } : {}),
   });
   const { findings } = result;

@@ -1,14 +1,17 @@
 // The gate: loads the given paths (default: clusters/ and terraform/, plus every chart under apps/),
 // runs the strict schema pass, every policy rule, the config checks and the waivers, and returns
 // the findings. policies/cli.ts prints them; tests and the benchmark call runGate directly.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { SchemaRegistry, SUPPORTED_KUBERNETES_VERSIONS, validateObjects } from "../schemas/validate.ts";
 import { checkTempo, helmLintTasks, limited, listCharts, otelcolTasks } from "./config/checks.ts";
 import { BUILTIN_CHECKS } from "./engine/checks.ts";
+import { clusterKubernetesVersion } from "./engine/cluster-version.ts";
 import { embeddedYamlProblems, isKustomization, listFiles, loadTerraform, loadYaml } from "./engine/load.ts";
 import type { Finding, K8sObject, KubernetesRule, Rule, TerraformRule } from "./engine/types.ts";
 import { applyWaivers, checkAnnotationWaivers, readWaivers } from "./engine/waivers.ts";
+import { baseObjects, resolveRef } from "./live/base.ts";
+import { runLivePhase } from "./live/phase.ts";
 import { RULES } from "./rules/index.ts";
 
 /** Schemas used for objects outside clusters/<env>/ (fixtures) and when a model names none. */
@@ -28,6 +31,10 @@ export interface GateOptions {
   /** Run helm lint, the Tempo key schema and otelcol validate (default true). */
   configChecks?: boolean;
   rules?: readonly Rule[];
+  /** Apply every requested cluster to a throw-away kube-apiserver of its version (policies/live/). */
+  live?: boolean;
+  /** With `live`: a git revision whose tree is applied first, as the running cluster. */
+  base?: string;
 }
 
 export interface GateResult {
@@ -38,20 +45,12 @@ export interface GateResult {
   /** Kubernetes minor version per scope ("clusters/dev" → "1.33"). */
   versions: Record<string, string>;
   notes: string[];
-  /** Milliseconds per phase (load, schema, rules, terraform, config-wait: tools still running after those, waivers). */
+  /** Milliseconds per phase (load, schema, rules, terraform, config-wait and live-wait: what still ran after those, waivers; live:*: the live phase's own steps). */
   timings: Record<string, number>;
 }
 
 export const ALL_CHECK_IDS = (rules: readonly Rule[] = RULES): Set<string> =>
   new Set([...rules.map((r) => r.id), ...BUILTIN_CHECKS.map((c) => c.id)]);
-
-/** The cluster model's identity.kubernetesVersion, as a minor version ("1.33"). */
-export function clusterKubernetesVersion(root: string, environment: string): string | null {
-  const file = join(root, "clusters", environment, "cluster.ts");
-  if (!existsSync(file)) return null;
-  const match = /kubernetesVersion:\s*["'](\d+\.\d+)\.\d+["']/.exec(readFileSync(file, "utf8"));
-  return match?.[1] ?? null;
-}
 
 function chartOf(path: string): string | null {
   const match = /^apps\/([^/]+)/.exec(path);
@@ -92,6 +91,14 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const targets = defaultRun ? DEFAULT_TARGETS.filter((t) => existsSync(join(root, t))) : [...options.paths];
   for (const target of targets) {
     if (!existsSync(join(root, target))) throw new UsageError(`no such file or folder: ${target}`);
+  }
+  let baseCommit: string | null = null;
+  if (options.base !== undefined) {
+    try {
+      baseCommit = resolveRef(root, options.base);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
   }
   const charts = defaultRun
     ? await listCharts(root)
@@ -135,6 +142,37 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   })();
   // Keep an early failure (a missing tool) from surfacing as an unhandled rejection before it is awaited.
   configRun.catch(() => {});
+
+  // The live phase runs in other processes (etcd, kube-apiserver) too: start it beside the rest.
+  const liveRun = (async (): Promise<Finding[]> => {
+    if (!options.live) return [];
+    const environments = [
+      ...new Set(
+        reported.map((o) => (o.environment && o.scope === `clusters/${o.environment}` ? o.environment : null)),
+      ),
+    ]
+      .filter((e): e is string => e !== null)
+      .sort();
+    const label = baseCommit ? `${options.base} (${baseCommit.slice(0, 12)})` : "";
+    const clusters = environments.map((environment) => {
+      const base = baseCommit ? baseObjects(root, baseCommit, environment) : null;
+      if (baseCommit && !base)
+        notes.push(`--base: clusters/${environment} does not exist at ${label}; checked as a new cluster`);
+      return {
+        environment,
+        minor: clusterKubernetesVersion(root, environment) ?? DEFAULT_KUBERNETES_VERSION,
+        objects: objects.filter((o) => o.scope === `clusters/${environment}`),
+        ...(base ? { base: { label, objects: base } } : {}),
+      };
+    });
+    if (clusters.length === 0) notes.push("--live: no cluster among the given paths; nothing was applied");
+    const live = await runLivePhase({ root, clusters });
+    notes.push(...live.notes);
+    for (const [phase, ms] of Object.entries(live.timings)) timings[`live:${phase}`] = ms;
+    // Findings on objects are reported for the requested files only, like every other check.
+    return live.findings.filter((f) => requestedSet.has(f.file) || f.file.endsWith("/cluster.ts"));
+  })();
+  liveRun.catch(() => {});
 
   // Schema pass, each scope at its cluster's Kubernetes version.
   const versions: Record<string, string> = {};
@@ -235,6 +273,9 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   findings.push(...configFindings);
 
   lap("config-wait");
+
+  findings.push(...(await liveRun));
+  lap("live-wait");
 
   // Waivers.
   const ids = ALL_CHECK_IDS(rules);

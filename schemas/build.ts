@@ -10,7 +10,10 @@
 //   (application/v1alpha1), the way both projects generate their own CRDs.
 //
 // Each output file is strictified here (schemas/strict.ts) and carries a `$comment` naming this
-// command; nothing in schemas/generated/ is edited by hand.
+// command; nothing in schemas/generated/ is edited by hand. The same controller-gen run also
+// writes the CRD manifests themselves (generated/crd-manifests.json): the live phase of the gate installs
+// them in its throw-away API servers, so the strict schemas and the live check never disagree
+// on what a CRD accepts.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -56,6 +59,8 @@ const CRD_SOURCES = [
   },
 ];
 const OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
+/** The CRD manifests of CRD_KINDS, as controller-gen wrote them (descriptions dropped), one per line. */
+export const CRD_MANIFESTS = "crd-manifests.json";
 
 interface SchemaSet {
   $comment: string;
@@ -152,6 +157,7 @@ function requiredVersion(goMod: string, module: string): string {
 }
 
 function buildCrds(): void {
+  const manifests: unknown[] = [];
   const kinds: Record<string, string> = {};
   const defs: Record<string, JsonSchema> = {};
   const sources: string[] = [];
@@ -172,6 +178,7 @@ function buildCrds(): void {
         for (const doc of parseAllDocuments(readFileSync(join(dir, file), "utf8"))) {
           const crd = doc.toJS() as CrdDocument;
           if (!CRD_KINDS.has(crd.spec.names.kind)) continue;
+          manifests.push(crd);
           for (const version of crd.spec.versions) {
             if (!version.schema) continue;
             const name = `crd.${crd.spec.group}.${version.name}.${crd.spec.names.kind}`;
@@ -188,6 +195,10 @@ function buildCrds(): void {
     }
   }
   writeSet("crds.json", { $comment: NOTICE, source: sources.join("; "), kinds, $defs: defs });
+  const head = JSON.stringify({ $comment: NOTICE, source: sources.join("; ") }).slice(0, -1);
+  const items = manifests.map((m) => JSON.stringify(m)).join(",\n");
+  writeFileSync(join(OUT, CRD_MANIFESTS), `${head},"items":[\n${items}\n]}\n`);
+  console.log(`wrote schemas/generated/${CRD_MANIFESTS}: ${manifests.length} CustomResourceDefinitions`);
 }
 
 if (import.meta.main) {

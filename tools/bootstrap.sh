@@ -5,6 +5,9 @@
 #   3. the Go-built tools of tools/<tool>/ (helm, otelcol, jaeger, kubeconform) into .tools/bin/.
 # Each step is skipped when its inputs have not changed, so a second run is a quick no-op.
 # `bootstrap.sh --check` installs nothing and fails if any step would do work.
+# Tools only the live phase of the gate and its tests need (etcd, kube-apiserver-1.<minor>,
+# argocd; their tool.sh says TOOL_ON_DEMAND=1) and Debian's redis-server are not part of a plain
+# run: whoever needs them asks by name, `bootstrap.sh etcd kube-apiserver-1.33`, on first use.
 # Built tools are also kept in a per-machine cache outside the work tree
 # ($GREENLANG_TOOL_CACHE, default ~/.cache/greenlang-obs003) so that a fresh clone on the same
 # machine (CI's) restores them instead of rebuilding. Nothing is downloaded except through the
@@ -19,7 +22,8 @@ CACHE=${GREENLANG_TOOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/greenlang-obs003}
 GO_MIN=1.26
 CHECK=""
 if [ "${1:-}" = "--check" ]; then CHECK=1; shift; fi
-ONLY=${1:-all} # all | node | npm | tools | <tool name>
+ONLY=${1:-all} # all | node | npm | tools | <tool name>… | redis-server
+NAMES=" $* " # every name given, for on-demand tools asked for together
 PENDING=0
 
 # In --check mode nothing is installed: each step that would do work says so, and the run fails.
@@ -92,7 +96,7 @@ ensure_go() {
 }
 
 build_tool() {
-  local dir=$1 name TOOL_NAME TOOL_VERSION TOOL_PACKAGE TOOL_LDFLAGS
+  local dir=$1 name TOOL_NAME TOOL_VERSION TOOL_PACKAGE TOOL_LDFLAGS TOOL_ON_DEMAND=""
   unset -f tool_build
   # shellcheck disable=SC1091
   . "$dir/tool.sh"
@@ -104,6 +108,21 @@ build_tool() {
   fi
   local cached=$CACHE/$name-$TOOL_VERSION-$stamp
   if [ -n "$CHECK" ]; then pending "$name" "build or restore $TOOL_VERSION"; return; fi
+  # Test files run in parallel and may ask for the same tool at once: one builds, the others wait
+  # for it here and then find it up to date (or restore it from the cache).
+  exec {lock}>"$CACHE/.lock-$name"
+  flock "$lock"
+  if [ -x "$BIN/$name" ] && [ "$(cat "$STAMPS/$name" 2>/dev/null)" = "$stamp" ]; then
+    say "$name: $TOOL_VERSION (up to date, built by a concurrent run)"
+    exec {lock}>&-
+    return
+  fi
+  build_unlocked "$name" "$dir" "$stamp" "$cached"
+  exec {lock}>&-
+}
+
+build_unlocked() {
+  local name=$1 dir=$2 stamp=$3 cached=$4
   if [ -x "$cached" ]; then
     cp "$cached" "$BIN/$name.part" && mv "$BIN/$name.part" "$BIN/$name"
     echo "$stamp" > "$STAMPS/$name"
@@ -129,20 +148,59 @@ build_tool() {
   say "$name: built $TOOL_VERSION in $(( ($(now_ms) - t0) / 1000 ))s ($(du -h "$BIN/$name" | cut -f1))"
 }
 
+on_demand() { grep -q '^TOOL_ON_DEMAND=1' "$1/tool.sh"; }
+
 ensure_tools() {
   ensure_go
-  local dir
+  local dir base found=""
   for dir in "$ROOT"/tools/*/; do
+    dir=${dir%/}
     [ -f "$dir/tool.sh" ] || continue
-    if [ "$ONLY" = all ] || [ "$ONLY" = tools ] || [ "$ONLY" = "$(basename "$dir")" ]; then build_tool "${dir%/}"; fi
+    base=$(basename "$dir")
+    if [[ $NAMES == *" $base "* ]]; then
+      found="$found $base"
+      build_tool "$dir"
+    elif { [ "$ONLY" = all ] || [ "$ONLY" = tools ]; } && ! on_demand "$dir"; then
+      build_tool "$dir"
+    fi
   done
+  local name
+  for name in $NAMES; do
+    case " $found all tools redis-server " in *" $name "*) ;; *) die "no tool named $name (tools/$name/tool.sh does not exist)" ;; esac
+  done
+}
+
+# ------------------------------------------------------------------------- redis-server
+# Argo CD's controller and repo-server keep their cache in Redis; the Argo CD end-to-end test runs
+# a private one. It comes from Debian's packages, not from a Go build.
+ensure_redis() {
+  if command -v redis-server >/dev/null 2>&1; then
+    say "redis-server: $(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p') (the machine's)"
+    return
+  fi
+  if [ -n "$CHECK" ]; then pending redis-server "apt-get install redis-server"; return; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "redis-server: installing Debian's redis-server package (apt-get)"
+    exec {lock}>"$CACHE/.lock-apt"
+    flock "$lock"
+    command -v redis-server >/dev/null 2>&1 ||
+      { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null; } ||
+      die "apt-get install redis-server failed (see above)."
+    exec {lock}>&-
+    return
+  fi
+  die "redis-server is missing and this is not a root Debian machine: install it (Debian/Ubuntu: sudo apt-get install redis-server) and re-run."
 }
 
 case "$ONLY" in
   all) ensure_node; export PATH="$TOOLS/node/bin:$PATH"; ensure_npm_packages; ensure_tools ;;
   node) ensure_node ;;
   npm) export PATH="$TOOLS/node/bin:$PATH"; ensure_npm_packages ;;
-  *) ensure_tools ;;
+  redis-server) ensure_redis ;;
+  *)
+    if [[ $NAMES == *" redis-server "* ]]; then ensure_redis; fi
+    ensure_tools
+    ;;
 esac
 if [ -n "$CHECK" ] && [ "$PENDING" -gt 0 ]; then
   say "--check: $PENDING step(s) would do work; run: bash tools/bootstrap.sh"

@@ -157,7 +157,11 @@ export const clusterSchema: Check = object({
     monitoringNamespace: dnsLabel,
   }),
   argocd: object({
-    repoURL: string({ pattern: /^https:\/\/\S+\.git$/, expected: "an https Git URL ending in .git" }),
+    repoURL: string({
+      // file:// serves a local clone: the Argo CD end-to-end test syncs from one.
+      pattern: /^(https:\/\/|file:\/\/\/)\S+\.git$/,
+      expected: "an https Git URL ending in .git (or file:///…/x.git, a local clone)",
+    }),
     revision: string({ pattern: /^[A-Za-z0-9._/-]+$/, expected: "a branch, tag or commit" }),
     project: dnsLabel,
   }),

@@ -13,7 +13,8 @@ import { join, relative } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { writeKubeconformSchemas } from "../../schemas/kubeconform.ts";
 import { median } from "../../scripts/stats.ts";
-import { clusterKubernetesVersion, runGate } from "../gate.ts";
+import { clusterKubernetesVersion } from "../engine/cluster-version.ts";
+import { runGate } from "../gate.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const KUBECONFORM = join(ROOT, ".tools", "bin", "kubeconform");

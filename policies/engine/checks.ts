@@ -96,4 +96,40 @@ export const BUILTIN_CHECKS: readonly RuleMeta[] = [
     "The Collector refuses to start with an invalid config or an unknown component.",
     "Fix what `otelcol validate` reports.",
   ),
+  check(
+    "live-rejected",
+    "A real API server of the cluster's version accepts every object (validate --live)",
+    "What the API server's validation or admission chain refuses is never applied: the sync fails.",
+    "Fix the value the API server names and re-render.",
+  ),
+  check(
+    "live-unknown-field",
+    "A real API server of the cluster's version knows every field (validate --live, strict field validation)",
+    "Outside strict validation the server drops an unknown field in silence: the setting never takes effect.",
+    "Remove the field or fix its spelling.",
+  ),
+  check(
+    "live-warning",
+    "The API server applies every object without a warning (validate --live)",
+    "A Pod Security warning on a workload means its pods will be refused; a deprecation warning means the next upgrade breaks it.",
+    "Make the object comply, or waive the finding with a reason.",
+  ),
+  check(
+    "live-not-idempotent",
+    "A second server-side apply of the same manifest changes nothing (validate --live)",
+    "An object that changes on every apply never settles: Argo CD sees it OutOfSync and re-syncs it forever.",
+    "Write the field as the API server stores it.",
+  ),
+  check(
+    "live-upgrade-refused",
+    "The running cluster (the --base revision, applied for real) accepts the change (validate --live --base)",
+    "A change to an immutable field (a StatefulSet's volumeClaimTemplates, a selector, a Service's clusterIP) fails every sync after the merge.",
+    "Keep the old value, or replace the object as the finding describes.",
+  ),
+  check(
+    "live-kubernetes-version",
+    "The cluster's Kubernetes minor has a pinned kube-apiserver for the live phase",
+    "Without an API server of that version the live phase cannot check the cluster.",
+    "Pin one with tools/kube-apiserver/new-minor.sh.",
+  ),
 ];

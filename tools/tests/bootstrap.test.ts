@@ -33,9 +33,31 @@ test("bootstrap --check: on an empty tools folder, names every tool it would bui
     for (const tool of ["helm", "otelcol", "jaeger", "kubeconform"]) {
       assert.match(result.stdout, new RegExp(`${tool}: would build or restore v`));
     }
+    // Tools only the live phase and its tests need are built on first use, never by a plain run.
+    for (const tool of ["etcd", "kube-apiserver-1.33", "argocd", "kustomize"]) {
+      assert.not.match(result.stdout, new RegExp(`${tool}: would`));
+    }
+    const named = run(["--check", "etcd", "kube-apiserver-1.33", "argocd"], {
+      GREENLANG_TOOLS_DIR: empty,
+      GREENLANG_TOOL_CACHE: join(empty, "cache"),
+    });
+    assert.is(named.status, 1, named.stdout + named.stderr);
+    for (const tool of ["etcd", "kube-apiserver-1.33", "argocd"]) {
+      assert.match(named.stdout, new RegExp(`${tool}: would build or restore v`));
+    }
+    assert.not.match(named.stdout, /helm: would/);
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }
+});
+
+test("bootstrap: a tool name it does not know is an error that names it", () => {
+  const result = run(["--check", "kube-apiserver-1.99"]);
+  assert.is(result.status, 1);
+  assert.match(
+    result.stderr,
+    /no tool named kube-apiserver-1\.99 \(tools\/kube-apiserver-1\.99\/tool\.sh does not exist\)/,
+  );
 });
 
 test("bootstrap: refuses a Go older than the pinned tools need, naming the fix", () => {

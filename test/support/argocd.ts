@@ -93,6 +93,24 @@ async function writeSettings(client: KubeClient): Promise<void> {
   }
 }
 
+/**
+ * What a Git host's webhook does after a push: asks Argo CD to look at the repository now rather
+ * than at its next poll (every 3 minutes, with resolved revisions cached as long).
+ */
+export async function requestRefresh(client: KubeClient, applications: readonly string[]): Promise<void> {
+  for (const name of applications) {
+    const response = await client.request(
+      "PATCH",
+      `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications/${name}`,
+      {
+        body: { metadata: { annotations: { "argocd.argoproj.io/refresh": "hard" } } },
+        contentType: "application/merge-patch+json",
+      },
+    );
+    if (response.status !== 200) throw new Error(`refresh of ${name}: HTTP ${response.status}`);
+  }
+}
+
 export function writeKubeconfig(file: string, server: ApiServer): void {
   const config = {
     apiVersion: "v1",

@@ -199,6 +199,8 @@ async function checkCluster(
   cluster: LiveCluster,
   apiServer: ApiServer,
   crds: readonly CrdManifest[],
+  /** Prerequisite namespace → the clusters it was made for (one note for all of them). */
+  made: Map<string, string[]>,
   notes: string[],
   timings: Record<string, number>,
 ): Promise<Finding[]> {
@@ -215,10 +217,7 @@ async function checkCluster(
   await installCrds(client, crds, [...objects, ...baseTree]);
   const prerequisites = prerequisiteNamespaces([...objects, ...baseTree]);
   await createNamespaces(client, prerequisites);
-  if (prerequisites.length > 0)
-    notes.push(
-      `live ${env}: namespaces the tree uses but does not create were made first: ${prerequisites.join(", ")}`,
-    );
+  for (const name of prerequisites) made.set(name, [...(made.get(name) ?? []), env]);
   lap("crds");
 
   // The running cluster: the base tree, applied for real. What it cannot apply is its own problem,
@@ -297,6 +296,7 @@ export async function runLivePhase(options: LiveOptions): Promise<LiveResult> {
   const crds = readCrds(root);
   const bin = binDir(root);
   const workDir = liveWorkDir();
+  const made = new Map<string, string[]>();
   let etcd: Etcd | null = null;
   const servers: ApiServer[] = [];
   try {
@@ -316,7 +316,7 @@ export async function runLivePhase(options: LiveOptions): Promise<LiveResult> {
         });
         servers.push(server);
         timings[`${cluster.environment}:start`] = Math.round(performance.now() - begun);
-        return checkCluster(cluster, server, crds, notes, timings);
+        return checkCluster(cluster, server, crds, made, notes, timings);
       }),
     );
     for (const outcome of perCluster) if (outcome.status === "rejected") throw outcome.reason;
@@ -326,6 +326,10 @@ export async function runLivePhase(options: LiveOptions): Promise<LiveResult> {
     await etcd?.stop();
     rmSync(workDir, { recursive: true, force: true });
   }
+  for (const [name, environments] of made)
+    notes.push(
+      `live: namespace ${name} is used but not created by the tree (a prerequisite); it was made first for ${environments.sort().join(", ")}`,
+    );
   timings.total = Math.round(performance.now() - started);
   return { findings, notes, timings };
 }

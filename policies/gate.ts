@@ -7,6 +7,7 @@ import { SchemaRegistry, SUPPORTED_KUBERNETES_VERSIONS, validateObjects } from "
 import { checkTempo, helmLintTasks, limited, listCharts, otelcolTasks } from "./config/checks.ts";
 import { BUILTIN_CHECKS } from "./engine/checks.ts";
 import { clusterKubernetesVersion } from "./engine/cluster-version.ts";
+import { findingOn } from "./engine/finding.ts";
 import { embeddedYamlProblems, isKustomization, listFiles, loadTerraform, loadYaml } from "./engine/load.ts";
 import type { Finding, K8sObject, KubernetesRule, Rule, TerraformRule } from "./engine/types.ts";
 import { applyWaivers, checkAnnotationWaivers, readWaivers } from "./engine/waivers.ts";
@@ -58,20 +59,7 @@ function chartOf(path: string): string | null {
 }
 
 function objectFinding(object: K8sObject, rule: KubernetesRule, path: string, message: string): Finding {
-  return {
-    file: object.file,
-    apiVersion: object.apiVersion,
-    kind: object.kind,
-    namespace: object.namespace,
-    name: object.name,
-    path,
-    rule: rule.id,
-    severity: rule.severity,
-    message,
-    remediation: rule.remediation,
-    waived: false,
-    line: object.line,
-  };
+  return findingOn(object, { rule: rule.id, severity: rule.severity, path, message, remediation: rule.remediation });
 }
 
 export async function runGate(options: GateOptions): Promise<GateResult> {

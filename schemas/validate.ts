@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Ajv, ErrorObject, Options, ValidateFunction } from "ajv";
+import { findingOn } from "../policies/engine/finding.ts";
 import type { Finding, K8sObject } from "../policies/engine/types.ts";
 
 const GENERATED = join(import.meta.dirname, "generated");
@@ -326,20 +327,7 @@ const REMEDIATION: Record<string, string> = {
 };
 
 function finding(object: K8sObject, rule: string, path: string, message: string): Finding {
-  return {
-    file: object.file,
-    apiVersion: object.apiVersion,
-    kind: object.kind,
-    namespace: object.namespace,
-    name: object.name,
-    path,
-    rule,
-    severity: "error",
-    message,
-    remediation: REMEDIATION[rule] ?? REMEDIATION.schema ?? "",
-    waived: false,
-    line: object.line,
-  };
+  return findingOn(object, { rule, path, message, remediation: REMEDIATION[rule] ?? REMEDIATION.schema ?? "" });
 }
 
 /** Validates objects strictly; an object whose kind has no schema is itself an error. */

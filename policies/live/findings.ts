@@ -2,6 +2,7 @@
 // Status's causes), one per admission warning, one per field a second apply changed, one per
 // change the running cluster would refuse. Messages quote the API server's own words.
 import { BUILTIN_CHECKS } from "../engine/checks.ts";
+import { findingOn } from "../engine/finding.ts";
 import type { Finding, K8sObject } from "../engine/types.ts";
 import { statusMessage } from "./kube.ts";
 
@@ -24,20 +25,7 @@ interface Cause {
 }
 
 function base(object: K8sObject, rule: string, path: string, message: string, remediation?: string): Finding {
-  return {
-    file: object.file,
-    apiVersion: object.apiVersion,
-    kind: object.kind,
-    namespace: object.namespace,
-    name: object.name,
-    path,
-    rule,
-    severity: "error",
-    message,
-    remediation: remediation ?? remediationOf(rule),
-    waived: false,
-    line: object.line,
-  };
+  return findingOn(object, { rule, path, message, remediation: remediation ?? remediationOf(rule) });
 }
 
 /** `.spec.template.spec.containers[name="x"].foo: field not declared in schema` → path and text. */

@@ -148,6 +148,7 @@ export const clusterSchema: Check = object({
       }),
     ),
     remoteWriteUrl: httpUrl,
+    otlpMetricsUrl: httpUrl,
   }),
   tempo,
   collector,

@@ -168,13 +168,19 @@ export function serviceNamespace(url: string): string | undefined {
 
 function monitoringRules(cluster: Cluster, issues: Issue[]): void {
   const { monitoring, network } = cluster;
-  const namespace = serviceNamespace(monitoring.remoteWriteUrl);
-  if (namespace !== undefined && namespace !== network.monitoringNamespace) {
-    issues.push({
-      path: "monitoring.remoteWriteUrl",
-      expected: `a Service in network.monitoringNamespace ("${network.monitoringNamespace}"), the only one Tempo's NetworkPolicy lets it reach`,
-      got: monitoring.remoteWriteUrl,
-    });
+  const urls = [
+    ["remoteWriteUrl", "Tempo's"],
+    ["otlpMetricsUrl", "the Collector's"],
+  ] as const;
+  for (const [field, who] of urls) {
+    const namespace = serviceNamespace(monitoring[field]);
+    if (namespace !== undefined && namespace !== network.monitoringNamespace) {
+      issues.push({
+        path: `monitoring.${field}`,
+        expected: `a Service in network.monitoringNamespace ("${network.monitoringNamespace}"), the only one ${who} NetworkPolicy lets it reach`,
+        got: monitoring[field],
+      });
+    }
   }
 }
 

@@ -82,6 +82,13 @@ export interface MonitoringModel {
    * graphs. @default "http://prometheus-operated.<monitoring namespace>.svc.cluster.local:9090/api/v1/write"
    */
   remoteWriteUrl: string;
+  /**
+   * Prometheus's OTLP receiver (Prometheus ≥ 3 started with `--web.enable-otlp-receiver`): the
+   * Collector's receiving tier forwards the OTLP metrics services push (the SDK's span and runtime
+   * metrics) there; the exporter appends `/v1/metrics`.
+   * @default "http://prometheus-operated.<monitoring namespace>.svc.cluster.local:9090/api/v1/otlp"
+   */
+  otlpMetricsUrl: string;
 }
 
 export interface TempoModel {

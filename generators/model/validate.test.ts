@@ -200,11 +200,21 @@ const cases: [string, string, string, unknown, string | string[]][] = [
     "clusters/prod/cluster.ts: tempo.querier.autoscaling.maxReplicas: at least tempo.querier.replicas (10) (got 5)",
   ],
   [
-    "a remote_write target outside the monitoring namespace",
+    "Prometheus targets (remote_write, OTLP metrics) outside the monitoring namespace",
     "staging",
     "network.monitoringNamespace",
     "prometheus",
-    'clusters/staging/cluster.ts: monitoring.remoteWriteUrl: a Service in network.monitoringNamespace ("prometheus"), the only one Tempo\'s NetworkPolicy lets it reach (got "http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write")',
+    [
+      'clusters/staging/cluster.ts: monitoring.remoteWriteUrl: a Service in network.monitoringNamespace ("prometheus"), the only one Tempo\'s NetworkPolicy lets it reach (got "http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write")',
+      'clusters/staging/cluster.ts: monitoring.otlpMetricsUrl: a Service in network.monitoringNamespace ("prometheus"), the only one the Collector\'s NetworkPolicy lets it reach (got "http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/otlp")',
+    ],
+  ],
+  [
+    "an OTLP metrics URL that is not http(s)",
+    "dev",
+    "monitoring.otlpMetricsUrl",
+    "prometheus:9090",
+    'clusters/dev/cluster.ts: monitoring.otlpMetricsUrl: an http(s) URL (got "prometheus:9090")',
   ],
   [
     "a burst below the rate",

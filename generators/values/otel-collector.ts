@@ -97,5 +97,12 @@ export function collectorValues(cluster: Cluster): Record<string, unknown> {
       tempoNamespace: NAMESPACES.tempo,
     },
     serviceMonitor: { labels: { ...monitoring.serviceMonitorLabels } },
+    metrics: { endpoint: monitoring.otlpMetricsUrl, port: urlPort(monitoring.otlpMetricsUrl) },
   };
+}
+
+/** The TCP port of an http(s) URL, explicit or implied by its scheme (for the NetworkPolicy). */
+function urlPort(url: string): number {
+  const parsed = new URL(url);
+  return parsed.port ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : 80;
 }

@@ -1,12 +1,15 @@
+// needs tools: prometheus
 // The platform end to end, as a service team meets it: two services instrumented with
 // @greenlang/tracing (an ESM one started with `--import …/register`, a CommonJS one with
 // `--require …/register`) call each other over HTTP and export OTLP to the OpenTelemetry Collector
 // running the config that `npm run generate` committed for the cluster (clusters/<env>/otel-collector/),
 // which exports to a real trace store (Jaeger v2, standing in for Tempo: same OTLP/gRPC ingest).
-// The trace is then read back from the store's query API.
+// The trace is then read back from the store's query API. The span metrics the services push
+// (OTLP, the SDK's default) go through the Collector's metrics pipeline to a real Prometheus's
+// OTLP receiver, and are read back with PromQL.
 //
 // What the loopback copy of the committed config changes, and nothing else: listeners move from the
-// pod IP to free 127.0.0.1 ports, Tempo's address becomes the store's, the queue directory becomes a
+// pod IP to free 127.0.0.1 ports, Tempo's address becomes the store's, Prometheus's the test's, the queue directory becomes a
 // temporary one, k8s_attributes runs in passthrough (no API server here), and in the two-tier
 // cluster the gateway is found through a static resolver instead of DNS, with a 1 s decision wait
 // instead of the cluster's (so the test does not sit idle).
@@ -19,11 +22,13 @@ import { parse } from "yaml";
 import { type RunningCollector, startCollector, stopAll } from "../../apps/otel-collector/tests/collector-process.ts";
 import { forLoopback, loopbackPorts } from "../../apps/otel-collector/tests/loopback.ts";
 import type { CollectorConfig } from "../../apps/otel-collector/tests/render.ts";
+import { binDir, ensureTools } from "../../policies/live/tools.ts";
 import { ensureBuilt } from "../../sdk/scripts/build.ts";
 import { type Jaeger, type OtlpResourceSpans, spansOf, startJaeger } from "../support/jaeger.ts";
 import { attributesOf } from "../support/otlp.ts";
 import { freePorts } from "../support/ports.ts";
 import { type RunningProcess, startProcess, waitFor } from "../support/process.ts";
+import { type Prometheus, startPrometheus } from "../support/prometheus.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const FIXTURES = join(import.meta.dirname, "fixtures");
@@ -62,12 +67,16 @@ interface Platform {
   collectors: RunningCollector[];
 }
 
-async function startPlatform(env: string, store: Jaeger, dir: string): Promise<Platform> {
+async function startPlatform(env: string, store: Jaeger, prometheus: Prometheus, dir: string): Promise<Platform> {
   const configs = await committedCollectorConfigs(env);
   const single = configs.get("collector");
   if (single) {
     const ports = await loopbackPorts();
-    const config = forLoopback(single, ports, { tempo: store.otlpGrpcEndpoint, queueDir: join(dir, "queue") });
+    const config = forLoopback(single, ports, {
+      tempo: store.otlpGrpcEndpoint,
+      queueDir: join(dir, "queue"),
+      metrics: prometheus.otlpUrl,
+    });
     const collector = await startCollector(`${env}-collector`, config, dir);
     return { otlpHttpUrl: `http://127.0.0.1:${ports.http}`, collectors: [collector] };
   }
@@ -82,7 +91,7 @@ async function startPlatform(env: string, store: Jaeger, dir: string): Promise<P
   gatewayConfig.processors.tail_sampling.decision_wait = "1s";
   const gatewayCollector = await startCollector(`${env}-gateway`, gatewayConfig, dir);
   const frontPorts = await loopbackPorts();
-  const frontConfig = forLoopback(front, frontPorts, {});
+  const frontConfig = forLoopback(front, frontPorts, { metrics: prometheus.otlpUrl });
   frontConfig.exporters.load_balancing.resolver = { static: { hostnames: [`127.0.0.1:${gatewayPorts.grpc}`] } };
   const frontCollector = await startCollector(`${env}-front`, frontConfig, dir);
   return { otlpHttpUrl: `http://127.0.0.1:${frontPorts.http}`, collectors: [frontCollector, gatewayCollector] };
@@ -91,7 +100,14 @@ async function startPlatform(env: string, store: Jaeger, dir: string): Promise<P
 /** The environment of a fixture service: the runner's, minus any OTEL_ or GL_ variable it happens to carry. */
 function serviceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OTEL_|GL_)/.test(k)));
-  return { ...base, OTEL_METRICS_EXPORTER: "none", OTEL_LOG_LEVEL: "warn", ...extra };
+  // Span metrics are pushed as in production (OTLP to the Collector), every second instead of every minute.
+  return {
+    ...base,
+    OTEL_METRICS_EXPORTER: "otlp",
+    OTEL_METRIC_EXPORT_INTERVAL: "1000",
+    OTEL_LOG_LEVEL: "warn",
+    ...extra,
+  };
 }
 
 async function startServices(otlpHttpUrl: string): Promise<{ storefront: string; services: RunningProcess[] }> {
@@ -163,6 +179,7 @@ function resourceOf(trace: OtlpResourceSpans[], service: string): Record<string,
 for (const env of ["dev", "staging"]) {
   const e2e = suite(`platform end to end (${env}: committed Collector config)`);
   let store: Jaeger;
+  let prometheus: Prometheus;
   let dir: string;
   let platform: Platform;
   let storefront: string;
@@ -173,7 +190,9 @@ for (const env of ["dev", "staging"]) {
     ensureBuilt();
     dir = await mkdtemp(join(tmpdir(), `greenlang-e2e-${env}-`));
     store = await startJaeger();
-    platform = await startPlatform(env, store, dir);
+    ensureTools(ROOT, ["prometheus"]);
+    prometheus = await startPrometheus(join(binDir(ROOT), "prometheus"));
+    platform = await startPlatform(env, store, prometheus, dir);
     ({ storefront, services } = await startServices(platform.otlpHttpUrl));
     // A request that succeeds and one whose downstream call fails (an error span in the trace).
     for (const id of ["42", "missing"]) {
@@ -191,6 +210,7 @@ for (const env of ["dev", "staging"]) {
     // Every Collector this suite started, including a gateway whose front tier then failed to start.
     await stopAll();
     await store?.stop();
+    await prometheus?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -236,6 +256,31 @@ for (const env of ["dev", "staging"]) {
       "a probe was traced",
     );
   });
+
+  e2e(
+    "the services' span metrics reach Prometheus through the Collector's metrics pipeline, with the cluster's identity",
+    async () => {
+      const identity = await clusterIdentity(env);
+      // Both services' requests: storefront served 3 (two checkouts and a probe), inventory 2.
+      const series = await waitFor(
+        "gl_span_requests_total of both services in Prometheus",
+        async () => {
+          const result = await prometheus.query(
+            'sum by (job, k8s_cluster_name, deployment_environment_name) (gl_span_requests_total{span_kind="server"})',
+          );
+          return result.length >= 2 ? result : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      assert.equal(
+        series
+          .map((s) => `${s.metric.job} ${s.metric.k8s_cluster_name} ${s.metric.deployment_environment_name}`)
+          .sort(),
+        [`inventory ${identity.name} ${env}`, `storefront ${identity.name} ${env}`],
+      );
+      for (const s of series) assert.ok(Number(s.value[1]) >= 1, `${s.metric.job}: ${s.value[1]} requests`);
+    },
+  );
 
   if (env === "dev") {
     e2e("dev keeps every trace (no tail sampling): the successful checkout is stored too", async () => {

@@ -1,4 +1,4 @@
-// needs tools: kube-apiserver argocd kustomize
+// needs tools: kube-apiserver argocd kustomize prometheus
 // The on-demand tools (built on first use, not by a plain bootstrap) report the versions pinned in
 // their tools/<tool>/tool.sh, and each kube-apiserver module builds exactly the release it names.
 import { execFileSync } from "node:child_process";
@@ -10,7 +10,7 @@ import { clusterMinors } from "../../policies/engine/cluster-version.ts";
 import { ensureTools, liveTools } from "../../policies/live/tools.ts";
 import { BIN, ROOT, toolPin } from "./toolchain.ts";
 
-ensureTools(ROOT, [...liveTools(ROOT), "argocd", "kustomize"]);
+ensureTools(ROOT, [...liveTools(ROOT), "argocd", "kustomize", "prometheus"]);
 const run = (bin: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
   execFileSync(join(BIN, bin), args, { encoding: "utf8", env: { ...process.env, ...env } });
 const apiServerDirs = readdirSync(join(ROOT, "tools")).filter((d) => /^kube-apiserver-1\.\d+$/.test(d));
@@ -32,6 +32,17 @@ test("argocd and kustomize report the pinned versions", () => {
     new RegExp(`^argocd: ${toolPin("argocd").version}\\b`),
   );
   assert.match(run("kustomize", ["version"]), new RegExp(`^${toolPin("kustomize").version}$`, "m"));
+});
+
+test("prometheus reports the pinned release (module v0.316.0 is Prometheus 3.16.0)", () => {
+  assert.match(
+    run("prometheus", ["--version"]),
+    new RegExp(`^prometheus, version ${toolPin("prometheus").version.slice(1)} `),
+  );
+  assert.match(
+    readFileSync(join(ROOT, "tools", "prometheus", "go.mod"), "utf8"),
+    /github\.com\/prometheus\/prometheus v0\.316\.0\b/,
+  );
 });
 
 test("kustomize is the version Argo CD's own release ships (its hack/tool-versions.sh)", () => {

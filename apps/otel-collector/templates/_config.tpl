@@ -204,6 +204,30 @@ telemetry:
               without_units: true
 {{- end -}}
 
+{{/* The exporter of the metrics pipeline: Prometheus's OTLP receiver (values: metrics). */}}
+{{- define "otelcol.config.metricsExporter" -}}
+otlp_http/prometheus:
+  endpoint: {{ .Values.metrics.endpoint }}
+  timeout: {{ .Values.metrics.timeout }}
+  # In memory: metrics are a stream of fresh values, and a lost interval is filled by the next one.
+  sending_queue:
+    enabled: true
+  retry_on_failure:
+    enabled: true
+    max_elapsed_time: 60s
+{{- end -}}
+
+{{/*
+The metrics pipeline of the receiving tier: what services push is limited, stamped with the pod's
+Kubernetes attributes and the cluster, batched and forwarded. Span redaction does not apply.
+*/}}
+{{- define "otelcol.config.metricsPipeline" -}}
+metrics:
+  receivers: [otlp]
+  processors: [memory_limiter, k8s_attributes, resource, batch]
+  exporters: [otlp_http/prometheus]
+{{- end -}}
+
 {{/* The whole config of a tier: (dict "root" $ "tier" "<tier>"). */}}
 {{- define "otelcol.config" -}}
 {{- $root := .root -}}
@@ -219,6 +243,9 @@ processors:
   {{- include "otelcol.config.batch" $root | nindent 2 }}
 exporters:
   {{- include "otelcol.config.tempoExporter" $root | nindent 2 }}
+  {{- if $v.metrics.endpoint }}
+  {{- include "otelcol.config.metricsExporter" $root | nindent 2 }}
+  {{- end }}
 service:
   extensions: [health_check, file_storage/queue]
   pipelines:
@@ -226,6 +253,9 @@ service:
       receivers: [otlp]
       processors: [memory_limiter, {{ include "otelcol.config.enrichIds" $root }}, batch]
       exporters: [otlp_grpc/tempo]
+    {{- if $v.metrics.endpoint }}
+    {{- include "otelcol.config.metricsPipeline" $root | nindent 4 }}
+    {{- end }}
   {{- include "otelcol.config.telemetry" $root | nindent 2 }}
 {{- else if eq .tier "front" }}
 extensions:
@@ -235,7 +265,14 @@ receivers:
 processors:
   {{- include "otelcol.config.memoryLimiter" $root | nindent 2 }}
   {{- include "otelcol.config.enrichProcessors" $root | nindent 2 }}
+  {{- if $v.metrics.endpoint }}
+  # Metrics only: spans are batched by the gateway, after tail sampling.
+  {{- include "otelcol.config.batch" $root | nindent 2 }}
+  {{- end }}
 exporters:
+  {{- if $v.metrics.endpoint }}
+  {{- include "otelcol.config.metricsExporter" $root | nindent 2 }}
+  {{- end }}
   # Every span of a trace goes to the same gateway pod, so tail sampling sees whole traces.
   load_balancing:
     routing_key: traceID
@@ -263,6 +300,9 @@ service:
       receivers: [otlp]
       processors: [memory_limiter, {{ include "otelcol.config.enrichIds" $root }}]
       exporters: [load_balancing]
+    {{- if $v.metrics.endpoint }}
+    {{- include "otelcol.config.metricsPipeline" $root | nindent 4 }}
+    {{- end }}
   {{- include "otelcol.config.telemetry" $root | nindent 2 }}
 {{- else if eq .tier "gateway" }}
 extensions:

@@ -24,7 +24,9 @@ export async function loopbackPorts(): Promise<Loopback> {
 /**
  * A rendered config made runnable on this machine, changing only what cannot work here:
  *   - every server endpoint ${env:MY_POD_IP}:<port> → 127.0.0.1:<free port>; the Tempo endpoint →
- *     the test's store; the file_storage directory → a temporary one;
+ *     the test's store; Prometheus's OTLP receiver → the test's Prometheus (or, where a test runs
+ *     none, a closed loopback port: the in-cluster name resolves nowhere here); the file_storage
+ *     directory → a temporary one;
  *   - k8s_attributes runs with `passthrough: true`: no API server is reachable here, and in
  *     passthrough mode it makes no API calls and only records the sender's address as k8s.pod.ip,
  *     which still proves the processor sits in the pipeline and sees the client connection.
@@ -32,7 +34,7 @@ export async function loopbackPorts(): Promise<Loopback> {
 export function forLoopback(
   rendered: CollectorConfig,
   ports: Loopback,
-  opts: { tempo?: string; queueDir?: string },
+  opts: { tempo?: string; queueDir?: string; metrics?: string },
 ): CollectorConfig {
   const config = structuredClone(rendered);
   const protocols = config.receivers.otlp.protocols;
@@ -47,6 +49,8 @@ export function forLoopback(
   Object.assign(prometheus, { host: "127.0.0.1", port: ports.metrics });
   if (config.processors.k8s_attributes) config.processors.k8s_attributes.passthrough = true;
   if (opts.tempo) config.exporters["otlp_grpc/tempo"].endpoint = opts.tempo;
+  const metricsExporter = config.exporters["otlp_http/prometheus"];
+  if (metricsExporter) metricsExporter.endpoint = opts.metrics ?? "http://127.0.0.1:9/api/v1/otlp";
   if (opts.queueDir) {
     config.extensions["file_storage/queue"].directory = opts.queueDir;
     config.extensions["file_storage/queue"].compaction.directory = opts.queueDir;

@@ -11,6 +11,7 @@ import {
   type Env,
   find,
   type K8sObject,
+  type Loose,
   ofKind,
   type Rendered,
   ROOT,
@@ -137,7 +138,7 @@ test("single mode runs one StatefulSet tier without tail sampling or load balanc
     "batch",
   ]);
   assert.not.ok("tail_sampling" in config.processors);
-  assert.equal(Object.keys(config.exporters), ["otlp_grpc/tempo"]);
+  assert.equal(Object.keys(config.exporters), ["otlp_grpc/tempo", "otlp_http/prometheus"]);
   assert.is(config.exporters["otlp_grpc/tempo"].endpoint, "tempo.tempo.svc.cluster.local:4317");
 });
 
@@ -161,6 +162,38 @@ test("two-tier mode: front enriches and load-balances, gateway samples and expor
     find(r.objects, "StatefulSet", "otel-collector-gateway").spec.serviceName,
     "otel-collector-gateway-headless",
   );
+});
+
+test("the receiving tier forwards the metrics services push to Prometheus's OTLP receiver; the gateway does not", async () => {
+  const endpoint = "http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/otlp";
+  for (const [env, tier] of [
+    ["dev", "collector"],
+    ["staging", "front"],
+  ] as const) {
+    const r = await rendered(env);
+    const config = r.configs.get(tier) ?? {};
+    assert.equal(config.service.pipelines.metrics, {
+      receivers: ["otlp"],
+      processors: ["memory_limiter", "k8s_attributes", "resource", "batch"],
+      exporters: ["otlp_http/prometheus"],
+    });
+    assert.is(config.exporters["otlp_http/prometheus"].endpoint, endpoint);
+    // The NetworkPolicy of that tier lets it reach Prometheus, and only there on that port.
+    const policy = find(r.objects, "NetworkPolicy", tier === "front" ? "otel-collector-front" : "otel-collector");
+    const egress = (policy.spec.egress as Loose[]).filter((rule) => rule.ports?.some((p: Loose) => p.port === 9090));
+    assert.equal(
+      egress.map((rule) => rule.to),
+      [[{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }]],
+    );
+  }
+  const gateway = (await rendered("staging")).configs.get("gateway") ?? {};
+  assert.not.ok("metrics" in gateway.service.pipelines);
+  const off = await render("dev", { metrics: { endpoint: "" } });
+  const config = off.configs.get("collector") ?? {};
+  assert.not.ok("metrics" in config.service.pipelines);
+  assert.not.ok("otlp_http/prometheus" in config.exporters);
+  const policy = find(off.objects, "NetworkPolicy", "otel-collector");
+  assert.not.ok((policy.spec.egress as Loose[]).some((rule) => rule.ports?.some((p: Loose) => p.port === 9090)));
 });
 
 test("the OTLP Service services send to selects the receiving tier in both modes", async () => {
@@ -516,6 +549,24 @@ test("the ServiceMonitor scrapes the metrics Service, which exposes the telemetr
   }
   const off = await render("dev", { serviceMonitor: { enabled: false } });
   assert.equal(ofKind(off.objects, "ServiceMonitor"), []);
+});
+
+test("the ServiceMonitor labels every series with its tier and its cluster, as Tempo's do", async () => {
+  for (const env of ENVS) {
+    const r = await rendered(env);
+    const sm = find(r.objects, "ServiceMonitor", "otel-collector");
+    const values = parse(await readFile(join(CHART_DIR, "ci", `${env}-values.yaml`), "utf8")) as {
+      cluster: { name: string };
+    };
+    assert.equal(sm.spec.endpoints[0].relabelings, [
+      {
+        action: "replace",
+        sourceLabels: ["__meta_kubernetes_pod_label_app_kubernetes_io_component"],
+        targetLabel: "tier",
+      },
+      { action: "replace", targetLabel: "cluster", replacement: values.cluster.name },
+    ]);
+  }
 });
 
 // --- labels, namespace, image, determinism -------------------------------------------------------

@@ -26,7 +26,7 @@ export function ciValuesFile(env: Env): string {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: rendered YAML is free-form; the tests walk it and assert on its shape.
-type Loose = any;
+export type Loose = any;
 export type K8sObject = {
   apiVersion: string;
   kind: string;

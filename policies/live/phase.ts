@@ -86,9 +86,6 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
 const keyOf = (o: { apiVersion: string; kind: string; namespace: string; name: string }): string =>
   `${o.apiVersion.split("/")[0]}/${o.kind}/${o.namespace}/${o.name}`;
 
-/** The manifest as it is sent: the parsed document, nothing added. */
-const manifestOf = (object: K8sObject): Record<string, unknown> => object.body;
-
 export async function installCrds(
   client: KubeClient,
   crds: readonly CrdManifest[],
@@ -136,7 +133,8 @@ async function applyAll(client: KubeClient, objects: readonly K8sObject[], dryRu
         },
         warnings: [],
       };
-    const response = await client.apply(path, manifestOf(object), { dryRun });
+    // The manifest as it is in the file: the parsed document, nothing added.
+    const response = await client.apply(path, object.body, { dryRun });
     return { object, ...response };
   });
 }
@@ -162,7 +160,11 @@ const ok = (a: Applied): boolean => a.status >= 200 && a.status < 300;
 const resourceVersion = (body: unknown): string | undefined =>
   (body as { metadata?: { resourceVersion?: string } })?.metadata?.resourceVersion;
 
-/** The three applies of one set of objects; returns the findings and the objects now on the server. */
+/**
+ * The three applies of one set of objects: a strict dry run (refusals and admission warnings are
+ * findings), the real apply of what the dry run accepted, and a second apply that must leave each
+ * object's resourceVersion as it was.
+ */
 async function applyChecked(
   client: KubeClient,
   objects: readonly K8sObject[],

@@ -9,8 +9,8 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePorts } from "../../test/support/ports.ts";
-import { type RunningProcess, startProcess, waitFor } from "../../test/support/process.ts";
+import { freePorts } from "../../scripts/ports.ts";
+import { type RunningProcess, startProcess, waitFor } from "../../scripts/process.ts";
 import { KubeClient } from "./kube.ts";
 
 const START_ATTEMPTS = 4;

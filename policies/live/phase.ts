@@ -11,7 +11,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { CRD_MANIFESTS } from "../../schemas/build.ts";
-import { waitFor } from "../../test/support/process.ts";
+import { waitFor } from "../../scripts/process.ts";
 import { isKustomization } from "../engine/load.ts";
 import type { Finding, K8sObject } from "../engine/types.ts";
 import { type ApiServer, type Etcd, liveWorkDir, makeCredentials, startApiServer, startEtcd } from "./controlplane.ts";

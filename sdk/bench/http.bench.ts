@@ -24,9 +24,9 @@ import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { freePort } from "../../scripts/ports.ts";
+import { type RunningProcess, startProcess, waitFor } from "../../scripts/process.ts";
 import { median } from "../../scripts/stats.ts";
-import { freePort } from "../../test/support/ports.ts";
-import { type RunningProcess, startProcess, waitFor } from "../../test/support/process.ts";
 import { ensureBuilt } from "../scripts/build.ts";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");

@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { freePort } from "../../test/support/ports.ts";
+import { freePort } from "../../scripts/ports.ts";
 
 const TOTAL = 1_000_000;
 const fixture = join(import.meta.dirname, "fixtures", "span-load.ts");

@@ -6,9 +6,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { freePorts } from "../../scripts/ports.ts";
+import { type RunningProcess, startProcess, waitFor } from "../../scripts/process.ts";
 import { attributesOf } from "../../test/support/otlp.ts";
-import { freePorts } from "../../test/support/ports.ts";
-import { type RunningProcess, startProcess, waitFor } from "../../test/support/process.ts";
 
 export const OTELCOL_BIN = join(import.meta.dirname, "..", "..", ".tools", "bin", "otelcol");
 

@@ -9,9 +9,9 @@
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { freePorts } from "../../scripts/ports.ts";
+import { type RunningProcess, startProcess, waitFor } from "../../scripts/process.ts";
 import { attributesOf } from "../../test/support/otlp.ts";
-import { freePorts } from "../../test/support/ports.ts";
-import { type RunningProcess, startProcess, waitFor } from "../../test/support/process.ts";
 import { ensureBuilt } from "../scripts/build.ts";
 import { type Collector, type OtlpKeyValue, type ReceivedSpan, startCollector } from "./otelcol.ts";
 

@@ -36,10 +36,10 @@ import { LIVE_RULES } from "../../policies/live/findings.ts";
 import type { KubeClient } from "../../policies/live/kube.ts";
 import { createNamespaces, installCrds, readCrds, runLivePhase } from "../../policies/live/phase.ts";
 import { apiServerTool, binDir, ETCD_TOOL, ensureTools, liveTools } from "../../policies/live/tools.ts";
+import { waitFor } from "../../scripts/process.ts";
 import { ARGOCD_NAMESPACE, type ArgoCd, requestRefresh, startArgoCd } from "../support/argocd.ts";
 import { keepClusterControllers } from "../support/controllers.ts";
 import { runInPrivateNetwork } from "../support/netns.ts";
-import { waitFor } from "../support/process.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const ENV = "dev";

@@ -23,11 +23,11 @@ import { type RunningCollector, startCollector, stopAll } from "../../apps/otel-
 import { forLoopback, loopbackPorts } from "../../apps/otel-collector/tests/loopback.ts";
 import type { CollectorConfig } from "../../apps/otel-collector/tests/render.ts";
 import { binDir, ensureTools } from "../../policies/live/tools.ts";
+import { freePorts } from "../../scripts/ports.ts";
+import { type RunningProcess, startProcess, waitFor } from "../../scripts/process.ts";
 import { ensureBuilt } from "../../sdk/scripts/build.ts";
 import { type Jaeger, type OtlpResourceSpans, spansOf, startJaeger } from "../support/jaeger.ts";
 import { attributesOf } from "../support/otlp.ts";
-import { freePorts } from "../support/ports.ts";
-import { type RunningProcess, startProcess, waitFor } from "../support/process.ts";
 import { type Prometheus, startPrometheus } from "../support/prometheus.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");

@@ -9,8 +9,8 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import type { ApiServer } from "../../policies/live/controlplane.ts";
 import type { KubeClient } from "../../policies/live/kube.ts";
-import { freePorts } from "./ports.ts";
-import { type RunningProcess, startProcess, waitFor } from "./process.ts";
+import { freePorts } from "../../scripts/ports.ts";
+import { type RunningProcess, startProcess, waitFor } from "../../scripts/process.ts";
 
 export const ARGOCD_NAMESPACE = "argocd";
 

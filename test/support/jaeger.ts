@@ -4,9 +4,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { freePorts } from "../../scripts/ports.ts";
+import { type RunningProcess, startProcess, waitFor } from "../../scripts/process.ts";
 import type { OtlpAttribute } from "./otlp.ts";
-import { freePorts } from "./ports.ts";
-import { type RunningProcess, startProcess, waitFor } from "./process.ts";
 
 export const JAEGER_BIN = join(import.meta.dirname, "..", "..", ".tools", "bin", "jaeger");
 

@@ -4,8 +4,8 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "./ports.ts";
-import { startProcess, waitFor } from "./process.ts";
+import { freePort } from "../../scripts/ports.ts";
+import { startProcess, waitFor } from "../../scripts/process.ts";
 
 /** Resource attributes the platform's Prometheus promotes to labels of every OTLP series. */
 export const PROMOTED_RESOURCE_ATTRIBUTES = ["k8s.cluster.name", "deployment.environment.name", "k8s.namespace.name"];

@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { freePort } from "../../../test/support/ports.ts";
+import { freePort } from "../../../scripts/ports.ts";
 import { type CollectorConfig, OTELCOL, ROOT } from "./render.ts";
 
 export { freePort };

@@ -1,3 +1,4 @@
+// Free loopback ports for the servers tests, benchmarks and the live phase start (bind next; retry on a race).
 import { createServer } from "node:net";
 
 /** A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it; the caller binds it next). */

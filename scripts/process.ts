@@ -1,3 +1,4 @@
+// Child processes for tests, benchmarks and the live phase: started with their output kept, stopped for sure, waited on with a bound.
 import { type ChildProcess, spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 

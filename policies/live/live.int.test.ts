@@ -4,7 +4,7 @@
 // model whose minor has no API server is refused by name; and, through the CLI on a scratch clone,
 // growing the staging ingesters' volumes fails `validate --live --base` on the claim templates.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -100,6 +100,39 @@ test("a cluster whose Kubernetes minor has no pinned API server is refused by na
   );
   assert.match(findings[0]?.message ?? "", /Kubernetes 1\.99 has no API server .*tools\/kube-apiserver-1\.99\//);
   assert.match(findings[0]?.remediation ?? "", /new-minor\.sh v1\.99\./);
+});
+
+test("live findings join the gate's report and are waived like any other, with the reason kept", async () => {
+  // A cluster folder of its own (the live phase applies clusters/<env>/ trees), beside this
+  // repository's tools and schemas.
+  const root = mkdtempSync(join(tmpdir(), "live-waiver-"));
+  try {
+    for (const shared of ["tools", "schemas", ".tools"]) symlinkSync(join(ROOT, shared), join(root, shared));
+    const dir = join(root, "clusters", "fx");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "cluster.ts"), 'export default { identity: { kubernetesVersion: "1.33.0" } };\n');
+    cpSync(join(FIXTURES, "namespace.yaml"), join(dir, "namespace.yaml"));
+    const reason = "a debugging pod, accepted for this fixture";
+    const waived = readFileSync(join(FIXTURES, "pod-security.yaml"), "utf8").replace(
+      "  namespace: fixtures\n",
+      `  namespace: fixtures\n  annotations:\n    policy.greenlang.io/waive.live-warning: "${reason}"\n`,
+    );
+    writeFileSync(join(dir, "pod-security.yaml"), waived);
+    const result = await runGate({
+      root,
+      paths: ["clusters/fx"],
+      configChecks: false,
+      live: true,
+      today: "2026-12-01",
+    });
+    const live = result.findings.filter((f) => f.rule.startsWith("live-"));
+    assert.equal(
+      live.map((f) => [f.rule, f.file, f.waived, f.waiver]),
+      [[LIVE_RULES.warning, "clusters/fx/pod-security.yaml", true, reason]],
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 /** A clone of this repository (committed state plus the working tree's changes) with its own git history. */

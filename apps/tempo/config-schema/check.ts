@@ -2,6 +2,7 @@
 // against the strict Tempo 2.7 key schema. Used by the chart's tests and by the gate.
 import { createRequire } from "node:module";
 import type { ErrorObject } from "ajv";
+import { dur, promDur } from "./schema-builders.ts";
 import schema from "./tempo-2.7.schema.json" with { type: "json" };
 
 export interface TempoConfigFinding {
@@ -15,9 +16,14 @@ const require = createRequire(import.meta.url);
 const Ajv = require("ajv") as typeof import("ajv").default;
 // verbose: errors carry the offending value, so messages can say what was found.
 const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }).compile(schema);
-const DURATION_PATTERN = (schema.properties.shutdown_delay as { pattern: string }).pattern;
+/** What each grammar is called in a message (the patterns come from schema-builders.ts). */
+const PATTERNS: Record<string, string> = {
+  [dur.pattern as string]: "a Go duration such as 30s, 1.5h or 500ms",
+  [promDur.pattern as string]:
+    "a Prometheus duration: whole numbers of y, w, d, h, m, s, ms in that order, such as 7d or 1h30m (no fractions, no us)",
+};
 
-/** Returns one finding per problem; an empty list means the config is valid for Tempo 2.7. */
+/** Returns one finding per problem; an empty list means the config is valid for Tempo 2.7.2. */
 export function checkTempoConfig(config: unknown): TempoConfigFinding[] {
   if (config === null || typeof config !== "object" || Array.isArray(config)) {
     return [{ path: "", message: `expected a mapping of Tempo settings, found ${describe(config)}` }];
@@ -53,8 +59,7 @@ function toFinding(error: ErrorObject): TempoConfigFinding {
       return { path: at, message: `must be ${(error.params as { type: string }).type}${found}` };
     case "pattern": {
       const pattern = (error.params as { pattern: string }).pattern;
-      const expected =
-        pattern === DURATION_PATTERN ? "a Go duration such as 30s, 15m or 336h" : `a value matching ${pattern}`;
+      const expected = PATTERNS[pattern] ?? `a value matching ${pattern}`;
       return { path: at, message: `must be ${expected}${found}` };
     }
     default:

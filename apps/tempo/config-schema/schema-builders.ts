@@ -1,6 +1,5 @@
 // Small builders for a strict JSON Schema: every object closes itself (additionalProperties: false),
-// so the key tree in tempo-2.7.keys.ts reads like Tempo's configuration reference and stays strict
-// without repeating that flag hundreds of times.
+// and the two duration grammars Tempo's keys use.
 
 export type Schema = Record<string, unknown>;
 
@@ -12,11 +11,6 @@ export function obj(properties: Record<string, Schema>, description?: string): S
     additionalProperties: false,
     properties,
   };
-}
-
-/** A map with free keys (labels, tags, headers) whose values share one schema. */
-export function map(values: Schema, description?: string): Schema {
-  return { type: "object", ...(description ? { description } : {}), additionalProperties: values };
 }
 
 export function list(items: Schema, description?: string): Schema {
@@ -32,8 +26,6 @@ export const bool: Schema = { type: "boolean" };
 export const int: Schema = { type: "integer" };
 export const uint: Schema = { type: "integer", minimum: 0 };
 export const num: Schema = { type: "number" };
-export const port: Schema = { type: "integer", minimum: 0, maximum: 65535 };
-export const strings: Schema = list(str);
 
 /**
  * A Go time.Duration as Tempo's YAML parser reads it: "30s", "1h30m", "0s", or a bare integer of
@@ -41,5 +33,18 @@ export const strings: Schema = list(str);
  */
 export const dur: Schema = {
   type: ["string", "integer"],
-  pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^0$",
+  pattern: "^(0|([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$",
+};
+
+/**
+ * A prometheus/common model.Duration (11 keys of Tempo 2.7.2, e.g. overrides.defaults.read.
+ * max_search_duration): whole numbers of y, w, d, h, m, s, ms in that order ("7d", "1h30m", "0").
+ * No fractions and no µs/ns: "1.5h" or "500us" stop Tempo at start.
+ */
+export const promDur: Schema = {
+  type: "string",
+  // minLength keeps out the empty string, which every group being optional would let in (RE2, as
+  // helm reads the chart's copy of this pattern, has no lookahead to say it in the pattern).
+  minLength: 1,
+  pattern: "^(0|([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?)$",
 };

@@ -5,6 +5,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { renderSchema, SCHEMA_PATH } from "../config-schema/build.ts";
 import { checkTempoConfig } from "../config-schema/check.ts";
+import { leafSchema } from "../config-schema/keys.ts";
 import { at, type Mode, renderMode, tempoConfig } from "./render.ts";
 
 const rendered = suite("rendered config");
@@ -114,6 +115,102 @@ check("accepts durations as Tempo does, and rejects a config that is not a mappi
   assert.equal(paths("target: all"), [""]);
   assert.equal(paths(["x"]), [""]);
   assert.equal(paths(null), [""]);
+});
+
+/** Sets `value` at a dotted path (a segment ending in [] becomes a one-item list). */
+function withKey(config: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  let node = config;
+  const segments = path.split(".");
+  segments.forEach((raw, i) => {
+    const isList = raw.endsWith("[]");
+    const key = isList ? raw.slice(0, -2) : raw;
+    if (i === segments.length - 1) node[key] = value;
+    else if (isList) {
+      node[key] ??= [{}];
+      node = (node[key] as Record<string, unknown>[])[0] as Record<string, unknown>;
+    } else {
+      node[key] ??= {};
+      node = node[key] as Record<string, unknown>;
+    }
+  });
+  return config;
+}
+
+// Real keys of Tempo 2.7.2 (in its key list) that the earlier hand-kept schema refused as unknown.
+const PROBES: [string, unknown][] = [
+  ["auth_enabled", false],
+  ["cache.caches[].memcached.max_item_size", 1048576],
+  ["distributor.forwarders[].name", "copy"],
+  ["distributor.forwarders[].backend", "otlpgrpc"],
+  ["distributor.forwarders[].otlpgrpc.tls.insecure", true],
+  ["metrics_generator.processor.local_blocks.flush_check_period", "10s"],
+  ["metrics_generator.processor.local_blocks.trace_idle_period", "10s"],
+  ["metrics_generator.processor.local_blocks.time_overlap_cutoff", 0.2],
+  ["metrics_generator.processor.local_blocks.block.version", "vParquet4"],
+  ["metrics_generator.processor.local_blocks.block.search_encoding", "snappy"],
+  ["metrics_generator.processor.local_blocks.block.bloom_filter_false_positive", 0.01],
+  ["metrics_generator.processor.local_blocks.search.prefetch_trace_count", 1000],
+  ["metrics_generator.processor.local_blocks.search.cache_control.footer", true],
+  ["metrics_generator.processor.local_blocks.block.parquet_dedicated_columns[].name", "http.route"],
+  ["metrics_generator.processor.span_metrics.filter_policies[].include.match_type", "strict"],
+  ["metrics_generator.processor.span_metrics.filter_policies[].include.attributes[].key", "kind"],
+  ["metrics_generator.processor.span_metrics.filter_policies[].exclude.match_type", "regex"],
+  ["metrics_generator.storage.remote_write[].url", "http://prometheus:9090/api/v1/write"],
+  ["metrics_generator.storage.remote_write[].bearer_token", "s3cr3t"],
+  ["metrics_generator.storage.remote_write[].bearer_token_file", "/var/run/token"],
+  ["metrics_generator.storage.remote_write[].write_relabel_configs[].action", "replace"],
+  ["metrics_generator.storage.remote_write[].write_relabel_configs[].target_label", "cluster"],
+  ["metrics_generator.storage.remote_write[].write_relabel_configs[].replacement", "prod"],
+  ["metrics_generator.storage.remote_write[].write_relabel_configs[].regex", "(.*)"],
+  ["metrics_generator.storage.remote_write[].write_relabel_configs[].modulus", 2],
+  ["overrides.defaults.metrics_generator.processor.local_blocks.flush_check_period", "10s"],
+  ["overrides.defaults.metrics_generator.processor.local_blocks.max_block_bytes", 500000000],
+  ["overrides.defaults.metrics_generator.processor.local_blocks.complete_block_timeout", "1h"],
+  ["overrides.defaults.metrics_generator.remote_write_headers.X-Scope-OrgID", "tenant"],
+  ["overrides.user_configurable_overrides.client.backend", "s3"],
+  ["overrides.user_configurable_overrides.client.s3.bucket", "overrides"],
+  ["distributor.receivers.otlp.protocols.grpc.keepalive.server_parameters.max_connection_age", "60s"],
+];
+
+check(`${PROBES.length} real 2.7.2 keys the hand-kept schema refused are accepted`, () => {
+  assert.ok(PROBES.length >= 30);
+  for (const [path, value] of PROBES) {
+    assert.equal(checkTempoConfig(withKey({}, path, value)), [], path);
+  }
+});
+
+check("a key 2.7.2 does not read is refused, even where 2.7's docs list it (max_attribute_bytes, new in 2.8)", () => {
+  const findings = checkTempoConfig(withKey({}, "overrides.defaults.ingestion.max_attribute_bytes", 2048));
+  assert.equal(
+    findings.map((f) => f.path),
+    ["overrides.defaults.ingestion.max_attribute_bytes"],
+  );
+  assert.match(findings[0]?.message ?? "", /unknown key "max_attribute_bytes"/);
+});
+
+check("each duration key is held to its own grammar: Go's, or Prometheus's whole units", () => {
+  const go = "compactor.compaction.block_retention";
+  const prometheus = "overrides.defaults.read.max_search_duration";
+  for (const value of ["1.5h", "500ms", "336h", "1h30m"])
+    assert.equal(paths(withKey({}, go, value)), [], `${go}: ${value}`);
+  assert.match(checkTempoConfig(withKey({}, go, "7d"))[0]?.message ?? "", /a Go duration .*found "7d"/);
+  for (const value of ["7d", "1h30m", "168h", "0", "1w2d"])
+    assert.equal(paths(withKey({}, prometheus, value)), [], `${prometheus}: ${value}`);
+  for (const value of ["1.5h", "500us", "30m1h", ""]) {
+    const [finding] = checkTempoConfig(withKey({}, prometheus, value));
+    assert.is(finding?.path, prometheus, value);
+  }
+  assert.match(
+    checkTempoConfig(withKey({}, prometheus, "1.5h"))[0]?.message ?? "",
+    /a Prometheus duration: whole numbers .*found "1\.5h"/,
+  );
+});
+
+check("a type the key list names but the build does not know stops the build, naming the line", () => {
+  assert.throws(
+    () => leafSchema({ path: "x.y", type: "complex128", customUnmarshal: false, line: 7 }),
+    /tempo-2\.7\.2-config-keys\.tsv:7: x\.y: no schema for the type "complex128"/,
+  );
 });
 
 check.run();

@@ -1,8 +1,12 @@
 // values.schema.json makes helm itself refuse bad values, naming the field. Each case renders the
 // chart with the real helm and one bad value on top of a valid ci values file.
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { ciValues, helmTemplate, type Mode } from "./render.ts";
+import { dur, promDur } from "../config-schema/schema-builders.ts";
+import { CHART_DIR, ciValues, helmTemplate, type Mode } from "./render.ts";
 
 interface Rejection {
   title: string;
@@ -70,6 +74,14 @@ const REJECTIONS: Rejection[] = [
     set: ["limits.maxSearchDuration=1 week"],
     field: "/limits/maxSearchDuration",
     says: /does not match pattern/,
+  },
+  {
+    // Tempo reads read.max_search_duration as a Prometheus duration: 1.5h would stop it at start.
+    title: "a fractional search duration",
+    base: "prod",
+    set: ["limits.maxSearchDuration=1.5h"],
+    field: "/limits/maxSearchDuration",
+    says: /'1.5h' does not match pattern/,
   },
   {
     title: "a backend outside the allowed set",
@@ -213,6 +225,21 @@ accepts("the chart's own defaults, once the cluster identity and S3 target are g
     ],
   );
   assert.is(result.status, 0, result.stderr);
+});
+
+accepts("a search duration in days, as Tempo's Prometheus-style duration reads it (7d)", () => {
+  const result = helmTemplate([ciValues("prod")], ["limits.maxSearchDuration=7d"]);
+  assert.is(result.status, 0, result.stderr);
+  assert.match(result.stdout, /max_search_duration: 7d/);
+});
+
+accepts("the chart's duration grammars are the key schema's (one grammar per kind)", () => {
+  const chart = JSON.parse(readFileSync(join(CHART_DIR, "values.schema.json"), "utf8")) as {
+    definitions: Record<string, { pattern: string; minLength?: number }>;
+  };
+  assert.is(chart.definitions.duration?.pattern, dur.pattern);
+  assert.is(chart.definitions.promDuration?.pattern, promDur.pattern);
+  assert.is(chart.definitions.promDuration?.minLength, promDur.minLength);
 });
 
 accepts.run();

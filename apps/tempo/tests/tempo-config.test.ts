@@ -6,7 +6,7 @@ import * as assert from "uvu/assert";
 import { renderSchema, SCHEMA_PATH } from "../config-schema/build.ts";
 import { checkTempoConfig } from "../config-schema/check.ts";
 import { leafSchema } from "../config-schema/keys.ts";
-import { at, type Mode, renderMode, tempoConfig } from "./render.ts";
+import { at, type Mode, renderMode, tempoConfig, workloads } from "./render.ts";
 
 const rendered = suite("rendered config");
 
@@ -49,6 +49,21 @@ rendered("prod limits: the ci values reach the overrides", () => {
     max_traces_per_user: 20000,
   });
   assert.is(at(config, "overrides.defaults.read.max_search_duration"), "168h");
+});
+
+rendered("the pod running the metrics-generator outlasts its remote-write flush deadline when it stops", () => {
+  for (const mode of ["dev", "staging", "prod"] as Mode[]) {
+    const objects = renderMode(mode);
+    const deadline = String(at(tempoConfig(objects), "metrics_generator.storage.remote_write_flush_deadline"));
+    assert.match(deadline, /^\d+s$/, mode);
+    const generator = workloads(objects).find((w) =>
+      JSON.stringify(w.spec).match(/"-target=(all|metrics-generator)"/),
+    ) as { spec: { template: { spec: { terminationGracePeriodSeconds: number } } } };
+    assert.ok(
+      generator.spec.template.spec.terminationGracePeriodSeconds > Number.parseInt(deadline, 10),
+      `${mode}: grace ${generator.spec.template.spec.terminationGracePeriodSeconds}s, flush deadline ${deadline}`,
+    );
+  }
 });
 
 rendered("distributed modes use memberlist rings; monolithic does not", () => {

@@ -4,7 +4,7 @@ import { cpuCores, memoryMiB } from "./quantities.ts";
 import type { Issue } from "./schema.ts";
 import type { Cluster, Resources, Workload } from "./types.ts";
 
-/** Tempo's sizing rules (REFERENCE.md): replicas per MB/s of ingest, per component. */
+/** Tempo's sizing rules (Grafana's Tempo sizing guidance): replicas per MB/s of ingest, per component. */
 export const SIZING_MB_PER_REPLICA = { distributor: 10, ingester: 5, querier: 2, compactor: 5 } as const;
 export const MIN_QUERY_FRONTENDS = 2;
 /** Beyond this a single `-target=all` pod is the bottleneck; run distributed. */

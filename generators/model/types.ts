@@ -97,7 +97,7 @@ export interface TempoModel {
   /**
    * The ingest this cluster is sized for, in MB/s of spans received by the distributors
    * (`tempo_distributor_bytes_received_total`). Replica floors are checked against it with
-   * Tempo's sizing rules (REFERENCE.md): 1 distributor per 10 MB/s, 1 ingester and 1 compactor per
+   * Tempo's sizing rules (Grafana's Tempo sizing guidance): 1 distributor per 10 MB/s, 1 ingester and 1 compactor per
    * 5 MB/s, 1 querier per 2 MB/s, 2 query-frontends.
    */
   ingestMBps: number;

@@ -1,10 +1,8 @@
-// The gate's Terraform rules (`npm run validate`, issue 7) over this part's code: the module and the
-// stacks must pass, and the deliberately broken copy must trip exactly the nine Terraform rule ids of
-// the contract — one per defect listed in fixtures/broken-tempo-storage/README.md. Until the gate's
-// CLI replaces the `validate` placeholder in package.json, this file skips with a printed reason and
-// turns on by itself once it lands.
+// The gate's Terraform rules (`npm run validate`) over this part's code: the module and the stacks
+// must pass, and the deliberately broken copy must trip exactly the nine Terraform rule ids of the
+// contract — one per defect listed in fixtures/broken-tempo-storage/README.md.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -31,15 +29,6 @@ interface Finding {
   waived: boolean;
 }
 
-function gateMissingReason(): string | null {
-  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { scripts?: Record<string, string> };
-  const script = pkg.scripts?.validate;
-  if (!script) return "package.json has no `validate` script";
-  if (script.includes("scripts/pending.ts")) return "`npm run validate` is still the placeholder (scripts/pending.ts)";
-  if (!existsSync(join(REPO_ROOT, "policies"))) return "there is no policies/ folder";
-  return null;
-}
-
 /** npm from the same Node installation as this process, so the pinned Node runs the gate. */
 function npmBinary(): string {
   const beside = join(dirname(process.execPath), "npm");
@@ -64,41 +53,33 @@ function validate(paths: string[]): { status: number | null; findings: Finding[]
   return { status: result.status, findings, raw };
 }
 
-const missing = gateMissingReason();
+test("the module and the three stacks pass the gate's Terraform rules", () => {
+  const paths = [MODULE_DIR, ...ENVIRONMENTS.map(environmentDir)].map(repoPath);
+  const { status, findings, raw } = validate(paths);
+  const terraformFindings = findings.filter((f) => f.rule.startsWith("tf-"));
+  assert.equal(
+    terraformFindings.map((f) => `${f.file}: ${f.rule}: ${f.message}`),
+    [],
+    "Terraform findings on the module or a stack",
+  );
+  assert.is(status, 0, `the gate failed on the module or a stack:\n${raw}`);
+});
 
-if (missing) {
-  test("gate's Terraform rules (skipped)", () => {
-    console.log(`  SKIP: ${missing}; this test turns on when the gate's CLI lands`);
-  });
-} else {
-  test("the module and the three stacks pass the gate's Terraform rules", () => {
-    const paths = [MODULE_DIR, ...ENVIRONMENTS.map(environmentDir)].map(repoPath);
-    const { status, findings, raw } = validate(paths);
-    const terraformFindings = findings.filter((f) => f.rule.startsWith("tf-"));
-    assert.equal(
-      terraformFindings.map((f) => `${f.file}: ${f.rule}: ${f.message}`),
-      [],
-      "Terraform findings on the module or a stack",
+test("the broken copy trips exactly the nine Terraform rule ids, none waived", () => {
+  const { status, findings, raw } = validate([repoPath(BROKEN_MODULE_DIR)]);
+  assert.is(status, 1, `expected exit 1 (unwaived errors):\n${raw}`);
+  const rules = [...new Set(findings.map((f) => f.rule))].sort();
+  assert.equal(rules, TERRAFORM_RULES, `rule ids found:\n${raw}`);
+  for (const rule of TERRAFORM_RULES) {
+    const hits = findings.filter((f) => f.rule === rule);
+    assert.ok(
+      hits.some((f) => !f.waived),
+      `${rule} is only reported waived:\n${JSON.stringify(hits, null, 2)}`,
     );
-    assert.is(status, 0, `the gate failed on the module or a stack:\n${raw}`);
-  });
-
-  test("the broken copy trips exactly the nine Terraform rule ids, none waived", () => {
-    const { status, findings, raw } = validate([repoPath(BROKEN_MODULE_DIR)]);
-    assert.is(status, 1, `expected exit 1 (unwaived errors):\n${raw}`);
-    const rules = [...new Set(findings.map((f) => f.rule))].sort();
-    assert.equal(rules, TERRAFORM_RULES, `rule ids found:\n${raw}`);
-    for (const rule of TERRAFORM_RULES) {
-      const hits = findings.filter((f) => f.rule === rule);
-      assert.ok(
-        hits.some((f) => !f.waived),
-        `${rule} is only reported waived:\n${JSON.stringify(hits, null, 2)}`,
-      );
-      for (const hit of hits) {
-        assert.ok(hit.file.startsWith(repoPath(BROKEN_MODULE_DIR)), `${rule} points outside the fixture: ${hit.file}`);
-      }
+    for (const hit of hits) {
+      assert.ok(hit.file.startsWith(repoPath(BROKEN_MODULE_DIR)), `${rule} points outside the fixture: ${hit.file}`);
     }
-  });
-}
+  }
+});
 
 test.run();

@@ -93,6 +93,7 @@ const tempo = object({
     enabled: boolean(),
     processors: arrayOf(oneOf("service-graphs", "span-metrics", "local-blocks"), { unique: true }),
     walSizeLimit: string({ pattern: /^[1-9][0-9]*(Mi|Gi)$/, expected: 'a size in Mi or Gi such as "2Gi"' }),
+    localBlocks: object({ flushToStorage: boolean(), filterServerSpans: boolean() }),
     ...workload(20),
   }),
   monolithic: object({ resources, volumeSize }),

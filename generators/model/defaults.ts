@@ -62,6 +62,7 @@ export function defaultsFor(identity: Identity): Omit<Cluster, "identity"> {
         enabled: true,
         processors: ["service-graphs", "span-metrics"],
         walSizeLimit: "2Gi",
+        localBlocks: { flushToStorage: true, filterServerSpans: false },
         replicas: 1,
         resources: resources("250m", "1Gi", "500m", "1Gi"),
       },

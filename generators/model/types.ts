@@ -133,6 +133,22 @@ export interface TempoModel {
     processors: MetricsGeneratorProcessor[];
     /** Size limit of the generator's WAL (an emptyDir: metrics can be regenerated). @default "2Gi" */
     walSizeLimit: string;
+    /** The `local-blocks` processor (TraceQL metrics); used only when `processors` lists it. */
+    localBlocks: {
+      /**
+       * Flush the generator's blocks to the trace storage. TraceQL metrics over a window older than
+       * the query-frontend's `query_backend_after` (30 min) read those flushed blocks: without them
+       * such queries come back empty, with no error. Costs blocks in the bucket, compacted and
+       * retained like traces. @default true
+       */
+      flushToStorage: boolean;
+      /**
+       * Keep only server spans (Tempo's default). `false` counts every span kind, so
+       * `{ kind = client }` or consumer-side TraceQL metrics are not empty, at the cost of more
+       * generator memory and blocks. @default false
+       */
+      filterServerSpans: boolean;
+    };
   };
   /** The dev pod (`-target=all`); used only in monolithic mode. One pod: the local backend cannot be shared. */
   monolithic: { resources: Resources; volumeSize: string };

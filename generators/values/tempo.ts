@@ -57,6 +57,7 @@ export function tempoValues(cluster: Cluster): Record<string, unknown> {
       processors: [...tempo.metricsGenerator.processors],
       remoteWriteUrl: monitoring.remoteWriteUrl,
       walSizeLimit: tempo.metricsGenerator.walSizeLimit,
+      localBlocks: { ...tempo.metricsGenerator.localBlocks },
       ...(tempo.mode === "distributed" ? { replicas: tempo.metricsGenerator.replicas } : {}),
       resources: resources(tempo.metricsGenerator.resources),
     },

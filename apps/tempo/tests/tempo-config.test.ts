@@ -66,6 +66,21 @@ rendered("the pod running the metrics-generator outlasts its remote-write flush 
   }
 });
 
+rendered(
+  "local-blocks flushes to the trace storage (TraceQL metrics past 30 min are not empty) and counts every span kind",
+  () => {
+    const withLocalBlocks = tempoConfig(
+      renderMode("prod", ["metricsGenerator.processors={service-graphs,span-metrics,local-blocks}"]),
+    );
+    assert.equal(at(withLocalBlocks, "metrics_generator.processor.local_blocks"), {
+      filter_server_spans: false,
+      flush_to_storage: true,
+    });
+    const without = tempoConfig(renderMode("prod", ["metricsGenerator.processors={service-graphs,span-metrics}"]));
+    assert.is(at(without, "metrics_generator.processor"), undefined);
+  },
+);
+
 rendered("distributed modes use memberlist rings; monolithic does not", () => {
   const prod = tempoConfig(renderMode("prod"));
   for (const ring of ["distributor.ring", "compactor.ring", "metrics_generator.ring", "ingester.lifecycler.ring"]) {

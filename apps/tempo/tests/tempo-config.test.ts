@@ -27,6 +27,16 @@ for (const mode of ["dev", "staging", "prod"] as Mode[]) {
     assert.is(at(config, "usage_report.reporting_enabled"), false);
   });
 
+  rendered(
+    `${mode}: the OTLP gRPC receiver closes connections after a while, so clients spread over new distributors`,
+    () => {
+      assert.is(
+        at(config, "distributor.receivers.otlp.protocols.grpc.keepalive.server_parameters.max_connection_age"),
+        "60s",
+      );
+    },
+  );
+
   rendered(`${mode}: retention, limits and generator processors come from values`, () => {
     assert.is(at(config, "compactor.compaction.block_retention"), RETENTION[mode]);
     assert.ok(Number(at(config, "overrides.defaults.ingestion.rate_limit_bytes")) > 0);

@@ -76,6 +76,13 @@ const REJECTIONS: Rejection[] = [
     says: /does not match pattern/,
   },
   {
+    title: "a distributor connection age that is no duration",
+    base: "prod",
+    set: ["distributor.grpcMaxConnectionAge=one minute"],
+    field: "/distributor/grpcMaxConnectionAge",
+    says: /does not match pattern/,
+  },
+  {
     // Tempo reads read.max_search_duration as a Prometheus duration: 1.5h would stop it at start.
     title: "a fractional search duration",
     base: "prod",

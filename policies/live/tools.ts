@@ -14,11 +14,6 @@ export function hasApiServer(root: string, minor: string): boolean {
   return existsSync(join(root, "tools", apiServerTool(minor), "tool.sh"));
 }
 
-/** Minors tools/ pins a kube-apiserver for, for error messages. */
-export function pinnedMinors(root: string, candidates: readonly string[]): string[] {
-  return candidates.filter((minor) => hasApiServer(root, minor));
-}
-
 /** What the live phase needs for every committed cluster: etcd and an API server per minor. */
 export function liveTools(root: string): string[] {
   return [

@@ -37,7 +37,13 @@ import type { KubeClient } from "../../policies/live/kube.ts";
 import { createNamespaces, installCrds, readCrds, runLivePhase } from "../../policies/live/phase.ts";
 import { apiServerTool, binDir, ETCD_TOOL, ensureTools, liveTools } from "../../policies/live/tools.ts";
 import { waitFor } from "../../scripts/process.ts";
-import { ARGOCD_NAMESPACE, type ArgoCd, requestRefresh, startArgoCd } from "../support/argocd.ts";
+import {
+  APPLICATION_HEALTH_LUA,
+  ARGOCD_NAMESPACE,
+  type ArgoCd,
+  requestRefresh,
+  startArgoCd,
+} from "../support/argocd.ts";
 import { keepClusterControllers } from "../support/controllers.ts";
 import { runInPrivateNetwork } from "../support/netns.ts";
 
@@ -220,6 +226,15 @@ test.after(async () => {
   await state.etcd?.stop();
   if (state.scratch) await removeScratch(state.scratch);
   if (state.work) rmSync(state.work, { recursive: true, force: true });
+});
+
+test("Argo CD runs with the Application health check docs/prerequisites.md asks every cluster for", () => {
+  const docs = readFileSync(join(ROOT, "docs", "prerequisites.md"), "utf8");
+  const lua = APPLICATION_HEALTH_LUA.trimEnd()
+    .split("\n")
+    .map((line) => `      ${line}`)
+    .join("\n");
+  assert.ok(docs.includes(lua), "the Lua in docs/prerequisites.md differs from the one the test configures");
 });
 
 test("the app-of-apps converges: every Application Synced and Healthy", async () => {

@@ -111,7 +111,7 @@ export async function requestRefresh(client: KubeClient, applications: readonly 
   }
 }
 
-export function writeKubeconfig(file: string, server: ApiServer): void {
+function writeKubeconfig(file: string, server: ApiServer): void {
   const config = {
     apiVersion: "v1",
     kind: "Config",

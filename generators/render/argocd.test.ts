@@ -72,6 +72,15 @@ test("the root alone may write into argocd, and only Argo CD objects", () => {
   }
 });
 
+test("the root leaves an app's automated sync alone, so on-call can pause one app", () => {
+  const root = spec(byName(ROOT_APPLICATION));
+  assert.equal(root.ignoreDifferences, [
+    { group: "argoproj.io", kind: "Application", jsonPointers: ["/spec/syncPolicy/automated"] },
+  ]);
+  // Ignoring the difference only hides it; respecting it keeps a sync from writing it back.
+  assert.ok(root.syncPolicy.syncOptions.includes("RespectIgnoreDifferences=true"));
+});
+
 test("Applications: automated prune and self-heal, no cascade-deleting finalizer, server only", () => {
   for (const app of applications) {
     const s = spec(app);

@@ -17,7 +17,9 @@
 //   `clusterResourceWhitelist` lists exactly the cluster-scoped kinds the rendered tree contains;
 // - destinations name the in-cluster `server` only, never `name` and `server` together;
 // - HPA-managed workloads carry no `replicas` in Git (checked in render-app.ts) and Argo CD is told
-//   to ignore the field anyway, so a chart regression cannot make Argo fight the autoscaler.
+//   to ignore the field anyway, so a chart regression cannot make Argo fight the autoscaler;
+// - the root ignores (and respects) differences in the Applications' automated sync, so on-call
+//   can pause one app without the root turning it back on.
 import type { Cluster } from "../model/types.ts";
 import { IN_CLUSTER_SERVER, NAMESPACES } from "../platform.ts";
 import { platformLabels, syncWave, WAVES } from "./labels.ts";
@@ -114,9 +116,12 @@ function rootApplication(cluster: Cluster): KubeObject {
       destination: { server: IN_CLUSTER_SERVER, namespace: NAMESPACES.argocd },
       syncPolicy: {
         automated: { prune: true, selfHeal: true, allowEmpty: false },
-        syncOptions: ["FailOnSharedResource=true", "PruneLast=true"],
+        syncOptions: ["FailOnSharedResource=true", "PruneLast=true", "RespectIgnoreDifferences=true"],
         retry,
       },
+      // On-call may pause one app during an incident by removing its automated sync; without
+      // this the root's self-heal would put it back within seconds.
+      ignoreDifferences: [{ group: "argoproj.io", kind: "Application", jsonPointers: ["/spec/syncPolicy/automated"] }],
       revisionHistoryLimit: 10,
     },
   };

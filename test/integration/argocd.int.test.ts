@@ -299,6 +299,29 @@ test("it stays converged through a minute of self-heal: no app is synced again",
   assert.equal([...drifted].sort(), []);
 });
 
+test("on-call can pause one app: with the tempo app's automated sync removed, the root leaves it paused", async () => {
+  const path = `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications/tempo`;
+  const patch = async (automated: unknown) => {
+    const response = await client().request("PATCH", path, {
+      body: { spec: { syncPolicy: { automated } } },
+      contentType: "application/merge-patch+json",
+    });
+    assert.is(response.status, 200);
+  };
+  const automatedOf = async () =>
+    ((await client().get(path)) as { spec: { syncPolicy: { automated?: unknown } } }).spec.syncPolicy.automated;
+  await patch(null);
+  await requestRefresh(client(), ["tracing-platform-root"]);
+  // Two of the root's refresh periods: self-heal would have put it back by then.
+  await new Promise((resolve) => setTimeout(resolve, 2 * RESYNC_SECONDS * 1000 + 2_000));
+  assert.is(await automatedOf(), undefined, "the root turned the tempo app's automated sync back on");
+  const root = (await apps()).find((a) => a.metadata.name === "tracing-platform-root");
+  assert.is(root?.status?.sync?.status, "Synced", "the paused app made the root OutOfSync");
+  // Resuming is the same edit back, as the runbook says.
+  await patch({ prune: true, selfHeal: true, allowEmpty: false });
+  assert.ok(await automatedOf());
+});
+
 test("a committed model change is synced (dev retention 72h → 96h)", async () => {
   await publish("dev: keep traces 96 h", (text) => text.replace("retentionHours: 72", "retentionHours: 96"));
   await eventually("the Tempo config on the cluster says 96h", FOLLOW_MS, async () => {

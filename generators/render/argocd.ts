@@ -9,8 +9,9 @@
 //   limited to Application and AppProject, no cluster-scoped kind at all.
 //
 // Safety choices, each against a known way to lose a cluster:
-// - no `resources-finalizer.argocd.argoproj.io` on any Application: deleting an Application
-//   (or the root, which would delete every child) leaves the running resources in place;
+// - no `resources-finalizer.argocd.argoproj.io` on any Application: `kubectl delete` of an
+//   Application (or of the root) leaves the running resources in place. Argo CD's own delete
+//   (CLI, UI, API) adds that finalizer first unless told --cascade=false (generators/README.md);
 // - Namespaces carry Delete=false/Prune=false (namespaces.ts); `generate` refuses to remove a
 //   whole cluster or app folder without --allow-remove;
 // - `namespaceResourceWhitelist` is omitted or lists kinds, never `[]` (which denies every namespaced kind);

@@ -140,6 +140,7 @@ export const clusterSchema: Check = object({
     }),
   }),
   monitoring: object({
+    prometheusOperator: boolean(),
     serviceMonitorLabels: record(
       string({ pattern: /^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, expected: "a label key" }),
       string({

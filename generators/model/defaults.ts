@@ -46,6 +46,7 @@ export function defaultsFor(identity: Identity): Omit<Cluster, "identity"> {
   return {
     scheduling: { zoneSpread: "preferred", storageClass: "gp3" },
     monitoring: {
+      prometheusOperator: true,
       serviceMonitorLabels: { release: "kube-prometheus-stack" },
       remoteWriteUrl: `http://prometheus-operated.${NAMESPACES.monitoring}.svc.cluster.local:9090/api/v1/write`,
       otlpMetricsUrl: `http://prometheus-operated.${NAMESPACES.monitoring}.svc.cluster.local:9090/api/v1/otlp`,

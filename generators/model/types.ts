@@ -75,6 +75,12 @@ export interface SchedulingModel {
 }
 
 export interface MonitoringModel {
+  /**
+   * The cluster runs the prometheus-operator (its `monitoring.coreos.com` CRDs): the Tempo and
+   * Collector apps include ServiceMonitors. `false` renders none, so the apps sync on a cluster
+   * without those CRDs; its Prometheus must then find the metrics Services by itself. @default true
+   */
+  prometheusOperator: boolean;
   /** Labels the cluster's Prometheus `serviceMonitorSelector` matches, put on every ServiceMonitor. */
   serviceMonitorLabels: Record<string, string>;
   /**

@@ -96,7 +96,7 @@ export function collectorValues(cluster: Cluster): Record<string, unknown> {
       monitoringNamespace: network.monitoringNamespace,
       tempoNamespace: NAMESPACES.tempo,
     },
-    serviceMonitor: { labels: { ...monitoring.serviceMonitorLabels } },
+    serviceMonitor: { enabled: monitoring.prometheusOperator, labels: { ...monitoring.serviceMonitorLabels } },
     metrics: { endpoint: monitoring.otlpMetricsUrl, port: urlPort(monitoring.otlpMetricsUrl) },
   };
 }

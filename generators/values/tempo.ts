@@ -69,7 +69,7 @@ export function tempoValues(cluster: Cluster): Record<string, unknown> {
       grafanaNamespace: network.grafanaNamespace,
       monitoringNamespace: network.monitoringNamespace,
     },
-    serviceMonitor: { labels: { ...monitoring.serviceMonitorLabels } },
+    serviceMonitor: { enabled: monitoring.prometheusOperator, labels: { ...monitoring.serviceMonitorLabels } },
   };
   if (tempo.mode === "monolithic") {
     values.monolithic = {

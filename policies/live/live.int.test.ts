@@ -4,11 +4,12 @@
 // model whose minor has no API server is refused by name; and, through the CLI on a scratch clone,
 // growing the staging ingesters' volumes fails `validate --live --base` on the claim templates.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { removeScratch, runGenerate, scratchRepo } from "../../generators/tests/scratch.ts";
 import { parseYamlFile } from "../engine/load.ts";
 import type { K8sObject } from "../engine/types.ts";
 import { runGate } from "../gate.ts";
@@ -87,6 +88,33 @@ test("each finding kind fires on its fixture, with the API server's words, and t
     findings.find((f) => f.rule === LIVE_RULES.upgradeRefused)?.remediation ?? "",
     /delete statefulset immutable --cascade=orphan/,
   );
+});
+
+test("with monitoring.prometheusOperator off, a cluster renders no ServiceMonitor and applies where those CRDs are missing", async () => {
+  const root = await scratchRepo();
+  try {
+    const model = join(root, "clusters", "dev", "cluster.ts");
+    const text = readFileSync(model, "utf8");
+    writeFileSync(model, text.replace(/^ {2}tempo: \{$/m, "  monitoring: { prometheusOperator: false },\n  tempo: {"));
+    const run = runGenerate(root, "--env", "dev");
+    assert.is(run.status, 0, run.stdout + run.stderr);
+    const dir = join(root, "clusters", "dev");
+    const objects = readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".yaml"))
+      .flatMap((f) => parseYamlFile(`clusters/dev/${f}`, readFileSync(join(dir, f), "utf8")).objects);
+    assert.equal(
+      objects.filter((o) => o.apiVersion.startsWith("monitoring.coreos.com/")).map((o) => o.name),
+      [],
+    );
+    // The API server gets only the CRDs the tree uses: here none of prometheus-operator's.
+    const { findings } = await runLivePhase({ root: ROOT, clusters: [{ environment: "dev", minor: "1.34", objects }] });
+    assert.equal(
+      findings.map((f) => `${f.rule} ${f.kind}/${f.name}: ${f.message}`),
+      [],
+    );
+  } finally {
+    await removeScratch(root);
+  }
 });
 
 test("a cluster whose Kubernetes minor has no pinned API server is refused by name, on the model", async () => {

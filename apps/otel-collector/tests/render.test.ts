@@ -555,6 +555,7 @@ test("the ServiceMonitor labels every series with its tier and its cluster, as T
   for (const env of ENVS) {
     const r = await rendered(env);
     const sm = find(r.objects, "ServiceMonitor", "otel-collector");
+    assert.is(sm.metadata.annotations["argocd.argoproj.io/sync-options"], "SkipDryRunOnMissingResource=true");
     const values = parse(await readFile(join(CHART_DIR, "ci", `${env}-values.yaml`), "utf8")) as {
       cluster: { name: string };
     };

@@ -126,6 +126,20 @@ for (const mode of ["staging", "prod"] as const) {
     assert.is(find(objects, "PodDisruptionBudget", "tempo-ingester").spec.maxUnavailable, 1);
   });
 
+  t(
+    "every ServiceMonitor lets Argo CD apply the rest of the app where the prometheus-operator CRDs are missing",
+    () => {
+      const monitors = ofKind(objects, "ServiceMonitor");
+      assert.ok(monitors.length > 0);
+      for (const monitor of monitors) {
+        assert.is(
+          monitor.metadata.annotations?.["argocd.argoproj.io/sync-options"],
+          "SkipDryRunOnMissingResource=true",
+        );
+      }
+    },
+  );
+
   t("each ServiceMonitor selects exactly one Service, so no pod is scraped twice", () => {
     for (const monitor of ofKind(objects, "ServiceMonitor")) {
       const { matchLabels, matchExpressions } = monitor.spec.selector;

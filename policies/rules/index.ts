@@ -4,6 +4,7 @@ import type { Rule } from "../engine/types.ts";
 import argocdDestinationNameOrServer from "./argocd-destination-name-or-server/rule.ts";
 import argocdNoEmptyNamespaceWhitelist from "./argocd-no-empty-namespace-whitelist/rule.ts";
 import argocdPathExists from "./argocd-path-exists/rule.ts";
+import argocdProjectContained from "./argocd-project-contained/rule.ts";
 import argocdPruneGuarded from "./argocd-prune-guarded/rule.ts";
 import k8sDefaultDenyNetworkPolicy from "./k8s-default-deny-network-policy/rule.ts";
 import k8sDropAllCapabilities from "./k8s-drop-all-capabilities/rule.ts";
@@ -48,6 +49,7 @@ import tfS3TlsOnly from "./tf-s3-tls-only/rule.ts";
 export const RULES: readonly Rule[] = [
   argocdDestinationNameOrServer,
   argocdNoEmptyNamespaceWhitelist,
+  argocdProjectContained,
   argocdPathExists,
   argocdPruneGuarded,
   k8sDefaultDenyNetworkPolicy,

@@ -77,7 +77,11 @@ async function writeSettings(client: KubeClient): Promise<void> {
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: { name: "argocd-cm", namespace: ARGOCD_NAMESPACE, labels },
-      data: { "resource.customizations.health.argoproj.io_Application": APPLICATION_HEALTH_LUA },
+      data: {
+        "resource.customizations.health.argoproj.io_Application": APPLICATION_HEALTH_LUA,
+        // Argo CD 3's default, said out loud as docs/prerequisites.md asks it of every cluster.
+        "application.resourceTrackingMethod": "annotation",
+      },
     },
     {
       apiVersion: "v1",

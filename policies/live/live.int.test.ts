@@ -13,9 +13,11 @@ import { removeScratch, runGenerate, scratchRepo } from "../../generators/tests/
 import { parseYamlFile } from "../engine/load.ts";
 import type { K8sObject } from "../engine/types.ts";
 import { runGate } from "../gate.ts";
+import { canonicalQuantity } from "../rules/k8s-quantities-canonical/rule.ts";
+import { liveWorkDir, makeCredentials, startApiServer, startEtcd } from "./controlplane.ts";
 import { LIVE_RULES } from "./findings.ts";
 import { runLivePhase } from "./phase.ts";
-import { ensureTools, liveTools } from "./tools.ts";
+import { apiServerTool, binDir, ETCD_TOOL, ensureTools, liveTools } from "./tools.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const FIXTURES = join(import.meta.dirname, "fixtures");
@@ -160,6 +162,69 @@ test("live findings join the gate's report and are waived like any other, with t
     );
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("the gate's canonical quantities are the ones a real API server stores", async () => {
+  const quantities = [
+    "1000m",
+    "1500m",
+    "0.5",
+    "1",
+    "1024Mi",
+    "1536Mi",
+    "1.5Gi",
+    "0.5Gi",
+    "2Gi",
+    "1000",
+    "1024",
+    "0",
+    "3000Mi",
+    "100Mi",
+  ];
+  const work = liveWorkDir();
+  const etcd = await startEtcd(join(binDir(ROOT), ETCD_TOOL), work);
+  const server = await startApiServer(join(binDir(ROOT), apiServerTool("1.33")), {
+    etcd,
+    credentials: makeCredentials(work),
+    prefix: "quantities",
+    workDir: work,
+  });
+  try {
+    // One container per quantity, each as a memory limit; a dry run returns what would be stored.
+    const manifest = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "quantities", namespace: "default" },
+      spec: {
+        selector: { matchLabels: { app: "q" } },
+        template: {
+          metadata: { labels: { app: "q" } },
+          spec: {
+            containers: quantities.map((q, i) => ({
+              name: `c${i}`,
+              image: "x:1",
+              resources: { limits: { memory: q } },
+            })),
+          },
+        },
+      },
+    };
+    const response = await server.client.apply("/apis/apps/v1/namespaces/default/deployments/quantities", manifest, {
+      dryRun: true,
+    });
+    assert.is(response.status, 201, JSON.stringify(response.body));
+    const stored = (
+      response.body as { spec: { template: { spec: { containers: { resources: { limits: { memory: string } } }[] } } } }
+    ).spec.template.spec.containers.map((c) => c.resources.limits.memory);
+    assert.equal(
+      quantities.map((q) => canonicalQuantity(q)),
+      stored,
+    );
+  } finally {
+    await server.stop();
+    await etcd.stop();
+    rmSync(work, { recursive: true, force: true });
   }
 });
 

@@ -21,6 +21,7 @@ import k8sNotPrivileged from "./k8s-not-privileged/rule.ts";
 import k8sPdbForReplicated from "./k8s-pdb-for-replicated/rule.ts";
 import k8sPdbTargetExists from "./k8s-pdb-target-exists/rule.ts";
 import k8sProbes from "./k8s-probes/rule.ts";
+import k8sQuantitiesCanonical from "./k8s-quantities-canonical/rule.ts";
 import k8sReadOnlyRootFs from "./k8s-read-only-root-fs/rule.ts";
 import k8sRecommendedLabels from "./k8s-recommended-labels/rule.ts";
 import k8sRequestsLimits from "./k8s-requests-limits/rule.ts";
@@ -67,6 +68,7 @@ export const RULES: readonly Rule[] = [
   k8sPdbForReplicated,
   k8sPdbTargetExists,
   k8sProbes,
+  k8sQuantitiesCanonical,
   k8sReadOnlyRootFs,
   k8sRecommendedLabels,
   k8sRequestsLimits,

@@ -28,8 +28,13 @@ export class HelmError extends Error {
 }
 
 /** The command as shown in headers and errors (the values file is a temporary detail). */
+/**
+ * The helm command behind a rendered file, for its header. The Kubernetes version is named by the
+ * model field it comes from, not by value: a version bump then changes only the files whose
+ * content changes, not every file's first line.
+ */
 export function helmCommandLine(request: HelmTemplateRequest, chartPath: string): string {
-  return `helm template ${request.release} ${chartPath} --namespace ${request.namespace} --kube-version ${request.kubeVersion}`;
+  return `helm template ${request.release} ${chartPath} --namespace ${request.namespace} --kube-version <identity.kubernetesVersion>`;
 }
 
 /**

@@ -139,6 +139,18 @@ test("removing a whole app folder or cluster needs --allow-remove", async () => 
   );
 });
 
+test("a Kubernetes patch bump rewrites only files whose content changes, not every header", async () => {
+  const root = await scratch();
+  assert.is(runGenerate(root, "--env", "dev").status, 0);
+  const model = join(root, "clusters", "dev", "cluster.ts");
+  const text = await readFile(model, "utf8");
+  assert.match(text, /kubernetesVersion: "1\.34\.0"/);
+  await writeFile(model, text.replace('kubernetesVersion: "1.34.0"', 'kubernetesVersion: "1.34.4"'));
+  const bump = runGenerate(root, "--env", "dev");
+  assert.is(bump.status, 0, bump.stdout + bump.stderr);
+  assert.match(bump.stdout, /generate: 0 written, 0 changed, 0 removed, \d+ unchanged/);
+});
+
 test("--env renders one cluster only", async () => {
   const root = await scratch();
   const run = runGenerate(root, "--env", "staging");

@@ -9,6 +9,7 @@ import { shortDiff } from "./output/diff.ts";
 import { removeCluster, swapCluster } from "./output/swap.ts";
 import { compareTrees, foldersOf, readGenerated, type TreeDifference } from "./output/tree.ts";
 import { type ClusterOutput, clusterDir, renderCluster } from "./render/cluster.ts";
+import { isGenerated } from "./render/header.ts";
 import { RenderError } from "./render/render-app.ts";
 
 export interface GenerateOptions {
@@ -133,7 +134,26 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     };
   }
 
-  // 3. Guards: losing a whole app folder or cluster takes an explicit flag.
+  // 3. Guards. A file under clusters/<env>/ that generate did not write (a hand-written NOTES.md)
+  // would vanish with the folder's swap: refuse, naming it, rather than delete someone's work.
+  const handWritten = plans.flatMap((plan) =>
+    plan.difference.extra.filter(
+      (path) => path.startsWith(`${clusterDir(plan.environment)}/`) && !isGenerated(plan.current.get(path) ?? ""),
+    ),
+  );
+  if (handWritten.length > 0) {
+    return fail(
+      error,
+      [
+        ...handWritten.map(
+          (path) => `generate: ${path} was not written by generate; rewriting its folder would delete it`,
+        ),
+        "generate: clusters/<env>/ is generated whole (only cluster.ts is hand-edited): move the file elsewhere (docs/, the PR description) or delete it; nothing written",
+      ],
+      1,
+    );
+  }
+  // Losing a whole app folder or cluster takes an explicit flag.
   const removals: string[] = [];
   for (const plan of plans) {
     const before = foldersOf(plan.current.keys(), plan.environment);
@@ -162,6 +182,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     totals.unchanged += unchanged;
     if (missing.length + extra.length + changed.length > 0)
       await swapCluster(root, plan.environment, plan.output.files);
+    // Say which files, not only how many: the list is what a reviewer checks against the diff.
+    for (const path of missing) log(`  written  ${path}`);
+    for (const path of changed) log(`  changed  ${path}`);
+    for (const path of extra) log(`  removed  ${path}`);
   }
   for (const orphan of orphanFiles) {
     totals.removed += (await readGenerated(root, orphan)).size;

@@ -1,6 +1,7 @@
 // Child processes for tests, benchmarks and the live phase: started with their output kept, stopped for sure, waited on with a bound.
 import { type ChildProcess, spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
+import { freePorts } from "./ports.ts";
 
 export interface RunningProcess {
   readonly child: ChildProcess;
@@ -74,4 +75,28 @@ export async function waitFor<T>(
   }
   const tail = options.process ? `\n--- process output ---\n${options.process.output().slice(-4000)}` : "";
   throw new Error(`${what}: not ready after ${timeoutMs} ms (${String(lastError ?? "no answer")})${tail}`);
+}
+
+/**
+ * Starts a server on ports that were free a moment ago and waits until `ready` resolves. Another
+ * process can take a port between "free" and "bound": the server then exits with "address already
+ * in use" and is started again on new ports, up to `attempts` times. Any other failure stops the
+ * server and is thrown.
+ */
+export async function startOnFreePorts<T>(
+  count: number,
+  start: (ports: number[]) => RunningProcess,
+  ready: (proc: RunningProcess, ports: number[]) => Promise<T>,
+  attempts = 4,
+): Promise<{ proc: RunningProcess; ports: number[]; value: T }> {
+  for (let attempt = 1; ; attempt++) {
+    const ports = await freePorts(count);
+    const proc = start(ports);
+    try {
+      return { proc, ports, value: await ready(proc, ports) };
+    } catch (error) {
+      await proc.stop();
+      if (attempt >= attempts || !/address already in use/i.test(proc.output())) throw error;
+    }
+  }
 }

@@ -7,11 +7,10 @@
 //
 // Flags: --unit, --integration (only that kind), --filter <substring of the path>.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { sep } from "node:path";
 import { stripVTControlCharacters } from "node:util";
-import { ensureTools, liveTools } from "../policies/live/tools.ts";
+import { declaredTools, ensureTools } from "../policies/live/tools.ts";
 import { findRepoFiles, ROOT } from "../scripts/repo-files.ts";
 
 // Generous: the slowest integration file starts several real processes; a hung file must still end.
@@ -109,27 +108,12 @@ const all = (await findRepoFiles(".test.ts")).filter((f) => !filter || f.include
 const unit = all.filter((f) => !f.endsWith(".int.test.ts"));
 const integration = all.filter((f) => f.endsWith(".int.test.ts"));
 
-/**
- * Tools that are built on first use (tools/<tool>/tool.sh says TOOL_ON_DEMAND=1), as the selected
- * integration files declare them in a `// needs tools: …` line; "kube-apiserver" stands for the
- * API server of every minor the cluster models name. They are built here, once and outside the
- * per-file time limit, because a cold build takes minutes.
- */
-function neededTools(files: readonly string[]): string[] {
-  const names = new Set<string>();
-  for (const file of files) {
-    const line = /^\/\/ needs tools: (.+)$/m.exec(readFileSync(file, "utf8"))?.[1];
-    for (const name of line?.split(/\s+/).filter(Boolean) ?? []) {
-      if (name === "kube-apiserver") for (const tool of liveTools(ROOT)) names.add(tool);
-      else names.add(name);
-    }
-  }
-  return [...names].sort();
-}
+// Tools built on first use (TOOL_ON_DEMAND=1) that the selected integration files declare: built
+// here, once and outside the per-file time limit, because a cold build takes minutes.
+const tools = only === "unit" ? [] : [...new Set(integration.flatMap((file) => declaredTools(ROOT, file)))].sort();
+if (tools.length > 0) ensureTools(ROOT, tools);
 
 const results: FileResult[] = [];
-const tools = only === "unit" ? [] : neededTools(integration);
-if (tools.length > 0) ensureTools(ROOT, tools);
 if (only !== "integration") results.push(...(await runAll(unit, Math.max(1, availableParallelism()))));
 if (only !== "unit") results.push(...(await runAll(integration, 1)));
 

@@ -5,9 +5,9 @@
 #   3. the Go-built tools of tools/<tool>/ (helm, otelcol, jaeger, kubeconform) into .tools/bin/.
 # Each step is skipped when its inputs have not changed, so a second run is a quick no-op.
 # `bootstrap.sh --check` installs nothing and fails if any step would do work.
-# Tools only the live phase of the gate and its tests need (etcd, kube-apiserver-1.<minor>,
-# argocd; their tool.sh says TOOL_ON_DEMAND=1) and Debian's redis-server are not part of a plain
-# run: whoever needs them asks by name, `bootstrap.sh etcd kube-apiserver-1.33`, on first use.
+# Tools only the live phase of the gate and the tests need (their tool.sh says TOOL_ON_DEMAND=1)
+# and Debian's redis-server are not part of a plain run: whoever needs them asks by name,
+# `bootstrap.sh etcd kube-apiserver-1.33`, on first use.
 # Built tools are also kept in a per-machine cache outside the work tree
 # ($GREENLANG_TOOL_CACHE, default ~/.cache/greenlang-obs003) so that a fresh clone on the same
 # machine (CI's) restores them instead of rebuilding. Nothing is downloaded except through the

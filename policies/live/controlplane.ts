@@ -9,11 +9,9 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePorts } from "../../scripts/ports.ts";
-import { type RunningProcess, startProcess, waitFor } from "../../scripts/process.ts";
+import { startOnFreePorts, startProcess, waitFor } from "../../scripts/process.ts";
 import { KubeClient } from "./kube.ts";
 
-const START_ATTEMPTS = 4;
 const READY_TIMEOUT_MS = 60_000;
 /** The static admin of the throw-away API servers (group system:masters, so RBAC lets it do anything). */
 const ADMIN = "greenlang-live-gate";
@@ -35,46 +33,18 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
-const addressInUse = (output: string): boolean => /address already in use/i.test(output);
-
-/** Starts `start` on fresh ports until it does not fail for a port another process took meanwhile. */
-async function withPortRetry<T>(what: string, start: (ports: number[]) => Promise<T>, count: number): Promise<T> {
-  let last: unknown;
-  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-    try {
-      return await start(await freePorts(count));
-    } catch (error) {
-      last = error;
-      if (!(error instanceof PortTaken)) throw error;
-    }
-  }
-  throw new Error(`${what}: every port it was given was taken before it could bind (${START_ATTEMPTS} tries): ${last}`);
-}
-
-class PortTaken extends Error {}
-
-async function ready<T>(what: string, proc: RunningProcess, probe: () => Promise<T | undefined>): Promise<T> {
-  try {
-    return await waitFor(what, probe, { timeoutMs: READY_TIMEOUT_MS, intervalMs: 100, process: proc });
-  } catch (error) {
-    await proc.stop();
-    if (addressInUse(proc.output())) throw new PortTaken(what);
-    throw error;
-  }
-}
-
-export function startEtcd(binary: string, workDir: string): Promise<Etcd> {
-  return withPortRetry(
-    "etcd",
-    async ([client, peer]) => {
-      const dataDir = join(workDir, `etcd-${client}`);
-      const url = `http://127.0.0.1:${client}`;
-      const peerUrl = `http://127.0.0.1:${peer}`;
-      const proc = startProcess(binary, [
+export async function startEtcd(binary: string, workDir: string): Promise<Etcd> {
+  const url = ([client]: number[]) => `http://127.0.0.1:${client}`;
+  const dataDir = ([client]: number[]) => join(workDir, `etcd-${client}`);
+  const { proc, ports } = await startOnFreePorts(
+    2,
+    (ports) => {
+      const peerUrl = `http://127.0.0.1:${ports[1]}`;
+      return startProcess(binary, [
         "--name=live",
-        `--data-dir=${dataDir}`,
-        `--listen-client-urls=${url}`,
-        `--advertise-client-urls=${url}`,
+        `--data-dir=${dataDir(ports)}`,
+        `--listen-client-urls=${url(ports)}`,
+        `--advertise-client-urls=${url(ports)}`,
         `--listen-peer-urls=${peerUrl}`,
         `--initial-advertise-peer-urls=${peerUrl}`,
         `--initial-cluster=live=${peerUrl}`,
@@ -82,21 +52,24 @@ export function startEtcd(binary: string, workDir: string): Promise<Etcd> {
         "--unsafe-no-fsync",
         "--log-level=error",
       ]);
-      await ready("etcd", proc, async () => {
-        const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
-        const body = (await response.json()) as { health?: string };
-        return body.health === "true" ? true : undefined;
-      });
-      return {
-        url,
-        stop: async () => {
-          await proc.stop();
-          rmSync(dataDir, { recursive: true, force: true });
-        },
-      };
     },
-    2,
+    (proc, ports) =>
+      waitFor(
+        "etcd",
+        async () => {
+          const response = await fetch(`${url(ports)}/health`, { signal: AbortSignal.timeout(2_000) });
+          return ((await response.json()) as { health?: string }).health === "true" ? true : undefined;
+        },
+        { timeoutMs: READY_TIMEOUT_MS, process: proc },
+      ),
   );
+  return {
+    url: url(ports),
+    stop: async () => {
+      await proc.stop();
+      rmSync(dataDir(ports), { recursive: true, force: true });
+    },
+  };
 }
 
 /** What every API server of one run shares: the service-account key pair and the admin token. */
@@ -121,24 +94,29 @@ export function makeCredentials(workDir: string): Credentials {
   return { dir, token };
 }
 
-export function startApiServer(
+export async function startApiServer(
   binary: string,
   options: { etcd: Etcd; credentials: Credentials; prefix: string; workDir: string },
 ): Promise<ApiServer> {
   const { etcd, credentials, prefix, workDir } = options;
-  return withPortRetry(
-    `kube-apiserver (${prefix})`,
-    async ([port]) => {
-      const certDir = join(workDir, `certs-${prefix}-${port}`);
-      const proc = startProcess(binary, [
+  const what = `kube-apiserver (${prefix})`;
+  const certDir = ([port]: number[]) => join(workDir, `certs-${prefix}-${port}`);
+  const {
+    proc,
+    ports,
+    value: client,
+  } = await startOnFreePorts(
+    1,
+    (ports) =>
+      startProcess(binary, [
         `--etcd-servers=${etcd.url}`,
         `--etcd-prefix=/registry-${prefix}`,
         "--bind-address=127.0.0.1",
         "--advertise-address=127.0.0.1",
-        `--secure-port=${port}`,
+        `--secure-port=${ports[0]}`,
         // The server makes itself a serving certificate for localhost/127.0.0.1; the client trusts
         // exactly that file.
-        `--cert-dir=${certDir}`,
+        `--cert-dir=${certDir(ports)}`,
         `--token-auth-file=${join(credentials.dir, "tokens.csv")}`,
         "--authorization-mode=RBAC",
         `--service-account-key-file=${join(credentials.dir, "sa.pub")}`,
@@ -152,39 +130,38 @@ export function startApiServer(
         "--allow-privileged=true",
         "--profiling=false",
         "--v=0",
-      ]);
-      const readCa = (): string | undefined => {
-        try {
-          return readFileSync(join(certDir, "apiserver.crt"), "utf8");
-        } catch {
+      ]),
+    (proc, ports) =>
+      waitFor(
+        what,
+        async () => {
+          let ca: string;
+          try {
+            ca = readFileSync(join(certDir(ports), "apiserver.crt"), "utf8");
+          } catch {
+            return undefined; // not written yet
+          }
+          const candidate = new KubeClient(`https://127.0.0.1:${ports[0]}`, credentials.token, ca);
+          if ((await candidate.request("GET", "/readyz")).status === 200) return candidate;
+          candidate.close();
           return undefined;
-        }
-      };
-      const client = await ready(`kube-apiserver (${prefix})`, proc, async () => {
-        const ca = readCa();
-        if (!ca) return undefined;
-        const candidate = new KubeClient(`https://127.0.0.1:${port}`, credentials.token, ca);
-        const { status } = await candidate.request("GET", "/readyz");
-        if (status === 200) return candidate;
-        candidate.close();
-        return undefined;
-      });
-      const version = ((await client.get("/version")) as { gitVersion?: string }).gitVersion ?? "unknown";
-      return {
-        client,
-        caFile: join(certDir, "apiserver.crt"),
-        token: credentials.token,
-        version,
-        output: () => proc.output(),
-        stop: async () => {
-          client.close();
-          await proc.stop();
-          rmSync(certDir, { recursive: true, force: true });
         },
-      };
-    },
-    1,
+        { timeoutMs: READY_TIMEOUT_MS, process: proc },
+      ),
   );
+  const version = ((await client.get("/version")) as { gitVersion?: string }).gitVersion ?? "unknown";
+  return {
+    client,
+    caFile: join(certDir(ports), "apiserver.crt"),
+    token: credentials.token,
+    version,
+    output: () => proc.output(),
+    stop: async () => {
+      client.close();
+      await proc.stop();
+      rmSync(certDir(ports), { recursive: true, force: true });
+    },
+  };
 }
 
 /** A scratch folder for one live run, removed by the caller. */

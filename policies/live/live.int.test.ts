@@ -17,12 +17,12 @@ import { canonicalQuantity } from "../rules/k8s-quantities-canonical/rule.ts";
 import { liveWorkDir, makeCredentials, startApiServer, startEtcd } from "./controlplane.ts";
 import { LIVE_RULES } from "./findings.ts";
 import { runLivePhase } from "./phase.ts";
-import { apiServerTool, binDir, ETCD_TOOL, ensureTools, liveTools } from "./tools.ts";
+import { apiServerTool, binDir, declaredTools, ETCD_TOOL, ensureTools } from "./tools.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const FIXTURES = join(import.meta.dirname, "fixtures");
 
-ensureTools(ROOT, liveTools(ROOT));
+ensureTools(ROOT, declaredTools(ROOT, import.meta.filename));
 
 function fixture(name: string): K8sObject[] {
   const file = `policies/live/fixtures/${name}.yaml`;

@@ -12,6 +12,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { CRD_MANIFESTS } from "../../schemas/build.ts";
 import { waitFor } from "../../scripts/process.ts";
+import { limited } from "../config/checks.ts";
 import { isKustomization } from "../engine/load.ts";
 import type { Finding, K8sObject } from "../engine/types.ts";
 import { type ApiServer, type Etcd, liveWorkDir, makeCredentials, startApiServer, startEtcd } from "./controlplane.ts";
@@ -69,20 +70,6 @@ export function readCrds(root: string): CrdManifest[] {
   ).items;
 }
 
-/** Runs `work` over `items` with at most `limit` in flight, keeping the input order of results. */
-async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 const keyOf = (o: { apiVersion: string; kind: string; namespace: string; name: string }): string =>
   `${o.apiVersion.split("/")[0]}/${o.kind}/${o.namespace}/${o.name}`;
 
@@ -122,21 +109,24 @@ interface Applied {
 }
 
 async function applyAll(client: KubeClient, objects: readonly K8sObject[], dryRun: boolean): Promise<Applied[]> {
-  return pool(objects, CONCURRENCY, async (object) => {
-    const path = await client.path(object);
-    if (!path)
-      return {
-        object,
-        status: 404,
-        body: {
-          message: `the server does not serve ${object.apiVersion} ${object.kind} (no CRD or built-in kind of that name)`,
-        },
-        warnings: [],
-      };
-    // The manifest as it is in the file: the parsed document, nothing added.
-    const response = await client.apply(path, object.body, { dryRun });
-    return { object, ...response };
-  });
+  return limited(
+    objects.map((object) => async (): Promise<Applied> => {
+      const path = await client.path(object);
+      if (!path)
+        return {
+          object,
+          status: 404,
+          body: {
+            message: `the server does not serve ${object.apiVersion} ${object.kind} (no CRD or built-in kind of that name)`,
+          },
+          warnings: [],
+        };
+      // The manifest as it is in the file: the parsed document, nothing added.
+      const response = await client.apply(path, object.body, { dryRun });
+      return { object, ...response };
+    }),
+    CONCURRENCY,
+  );
 }
 
 /** Namespaces the tree puts objects into without creating them (Argo CD's, for one). */

@@ -2,7 +2,7 @@
 // tool in tools/ that tools/bootstrap.sh builds on first use (they are not part of the plain
 // bootstrap: `npm run all` never waits for them) and restores from the machine cache afterwards.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { clusterMinors } from "../engine/cluster-version.ts";
 
@@ -22,6 +22,18 @@ export function liveTools(root: string): string[] {
       .filter((m) => hasApiServer(root, m))
       .map(apiServerTool),
   ];
+}
+
+/**
+ * The on-demand tools a test file declares in its `// needs tools: …` line ("kube-apiserver"
+ * stands for etcd and the API server of every minor the models name). The test runner builds them
+ * before the integration files start; the file itself calls ensureTools with the same list when
+ * it is run on its own.
+ */
+export function declaredTools(root: string, file: string): string[] {
+  const line = /^\/\/ needs tools: (.+)$/m.exec(readFileSync(file, "utf8"))?.[1] ?? "";
+  const names = line.split(/\s+/).filter(Boolean);
+  return [...new Set(names.flatMap((name) => (name === "kube-apiserver" ? liveTools(root) : [name])))].sort();
 }
 
 export function binDir(root: string): string {

@@ -35,7 +35,7 @@ import {
 import { LIVE_RULES } from "../../policies/live/findings.ts";
 import type { KubeClient } from "../../policies/live/kube.ts";
 import { createNamespaces, installCrds, readCrds, runLivePhase } from "../../policies/live/phase.ts";
-import { apiServerTool, binDir, ETCD_TOOL, ensureTools, liveTools } from "../../policies/live/tools.ts";
+import { apiServerTool, binDir, declaredTools, ETCD_TOOL, ensureTools } from "../../policies/live/tools.ts";
 import { waitFor } from "../../scripts/process.ts";
 import {
   APPLICATION_HEALTH_LUA,
@@ -60,8 +60,7 @@ const BOOTSTRAP = [
 ];
 
 // Built before entering the namespace: the Go module proxy is not reachable from inside it.
-if (process.env.GREENLANG_PRIVATE_NETWORK !== "1")
-  ensureTools(ROOT, [...liveTools(ROOT), "argocd", "kustomize", "redis-server"]);
+if (process.env.GREENLANG_PRIVATE_NETWORK !== "1") ensureTools(ROOT, declaredTools(ROOT, import.meta.filename));
 runInPrivateNetwork(import.meta.filename);
 
 interface App {

@@ -22,7 +22,7 @@ import { parse } from "yaml";
 import { type RunningCollector, startCollector, stopAll } from "../../apps/otel-collector/tests/collector-process.ts";
 import { forLoopback, loopbackPorts } from "../../apps/otel-collector/tests/loopback.ts";
 import type { CollectorConfig } from "../../apps/otel-collector/tests/render.ts";
-import { binDir, ensureTools } from "../../policies/live/tools.ts";
+import { binDir, declaredTools, ensureTools } from "../../policies/live/tools.ts";
 import { freePorts } from "../../scripts/ports.ts";
 import { type RunningProcess, startProcess, waitFor } from "../../scripts/process.ts";
 import { ensureBuilt } from "../../sdk/scripts/build.ts";
@@ -190,7 +190,7 @@ for (const env of ["dev", "staging"]) {
     ensureBuilt();
     dir = await mkdtemp(join(tmpdir(), `greenlang-e2e-${env}-`));
     store = await startJaeger();
-    ensureTools(ROOT, ["prometheus"]);
+    ensureTools(ROOT, declaredTools(ROOT, import.meta.filename));
     prometheus = await startPrometheus(join(binDir(ROOT), "prometheus"));
     platform = await startPlatform(env, store, prometheus, dir);
     ({ storefront, services } = await startServices(platform.otlpHttpUrl));

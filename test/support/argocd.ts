@@ -9,8 +9,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import type { ApiServer } from "../../policies/live/controlplane.ts";
 import type { KubeClient } from "../../policies/live/kube.ts";
-import { freePorts } from "../../scripts/ports.ts";
-import { type RunningProcess, startProcess, waitFor } from "../../scripts/process.ts";
+import { type RunningProcess, startOnFreePorts, startProcess, waitFor } from "../../scripts/process.ts";
 
 export const ARGOCD_NAMESPACE = "argocd";
 
@@ -51,22 +50,18 @@ function tcpOpen(port: number): Promise<true | undefined> {
   });
 }
 
+/** Starts a server on free ports until its first port accepts connections. */
 async function startListening(
   what: string,
   start: (port: number, extra: number) => RunningProcess,
 ): Promise<{ proc: RunningProcess; port: number }> {
-  // A port taken between "free" and "bound" ends the process: start again on new ones.
-  for (let attempt = 1; ; attempt++) {
-    const [port, extra] = (await freePorts(2)) as [number, number];
-    const proc = start(port, extra);
-    try {
-      await waitFor(`${what} listening on ${port}`, () => tcpOpen(port), { process: proc, timeoutMs: 30_000 });
-      return { proc, port };
-    } catch (error) {
-      await proc.stop();
-      if (attempt >= 3 || !/address already in use/i.test(proc.output())) throw error;
-    }
-  }
+  const { proc, ports } = await startOnFreePorts(
+    2,
+    ([port, extra]) => start(port as number, extra as number),
+    (proc, [port]) =>
+      waitFor(`${what} listening on ${port}`, () => tcpOpen(port as number), { process: proc, timeoutMs: 30_000 }),
+  );
+  return { proc, port: ports[0] as number };
 }
 
 /** argocd-cm and argocd-secret, labelled as Argo CD's settings informers select them. */

@@ -4,8 +4,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../../scripts/ports.ts";
-import { startProcess, waitFor } from "../../scripts/process.ts";
+import { startOnFreePorts, startProcess, waitFor } from "../../scripts/process.ts";
 
 /** Resource attributes the platform's Prometheus promotes to labels of every OTLP series. */
 export const PROMOTED_RESOURCE_ATTRIBUTES = ["k8s.cluster.name", "deployment.environment.name", "k8s.namespace.name"];
@@ -32,42 +31,44 @@ export async function startPrometheus(binary: string): Promise<Prometheus> {
       "",
     ].join("\n"),
   );
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const proc = startProcess(binary, [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${join(dir, "data")}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      "--web.enable-otlp-receiver",
-      "--log.level=warn",
-    ]);
-    try {
-      await waitFor("prometheus ready", async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), {
-        process: proc,
-        timeoutMs: 30_000,
+  const { proc, ports } = await startOnFreePorts(
+    1,
+    ([listen]) =>
+      startProcess(binary, [
+        `--config.file=${config}`,
+        `--storage.tsdb.path=${join(dir, "data")}`,
+        `--web.listen-address=127.0.0.1:${listen}`,
+        "--web.enable-otlp-receiver",
+        "--log.level=warn",
+      ]),
+    (started, [listen]) =>
+      waitFor(
+        "prometheus ready",
+        async () => ((await fetch(`http://127.0.0.1:${listen}/-/ready`)).ok ? true : undefined),
+        {
+          process: started,
+          timeoutMs: 30_000,
+        },
+      ),
+  ).catch(async (error: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  });
+  const url = `http://127.0.0.1:${ports[0]}`;
+  return {
+    url,
+    otlpUrl: `${url}/api/v1/otlp`,
+    async query(promql) {
+      const response = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: promql })}`, {
+        signal: AbortSignal.timeout(10_000),
       });
-    } catch (error) {
+      const body = (await response.json()) as { status: string; error?: string; data?: { result: [] } };
+      if (body.status !== "success") throw new Error(`${promql}: ${body.error}`);
+      return body.data?.result ?? [];
+    },
+    async stop() {
       await proc.stop();
-      if (attempt < 3 && /address already in use/i.test(proc.output())) continue;
       await rm(dir, { recursive: true, force: true });
-      throw error;
-    }
-    return {
-      url,
-      otlpUrl: `${url}/api/v1/otlp`,
-      async query(promql) {
-        const response = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: promql })}`, {
-          signal: AbortSignal.timeout(10_000),
-        });
-        const body = (await response.json()) as { status: string; error?: string; data?: { result: [] } };
-        if (body.status !== "success") throw new Error(`${promql}: ${body.error}`);
-        return body.data?.result ?? [];
-      },
-      async stop() {
-        await proc.stop();
-        await rm(dir, { recursive: true, force: true });
-      },
-    };
-  }
+    },
+  };
 }

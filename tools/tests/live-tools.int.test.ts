@@ -7,10 +7,10 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { clusterMinors } from "../../policies/engine/cluster-version.ts";
-import { ensureTools, liveTools } from "../../policies/live/tools.ts";
+import { declaredTools, ensureTools } from "../../policies/live/tools.ts";
 import { BIN, ROOT, toolPin } from "./toolchain.ts";
 
-ensureTools(ROOT, [...liveTools(ROOT), "argocd", "kustomize", "prometheus"]);
+ensureTools(ROOT, declaredTools(ROOT, import.meta.filename));
 const run = (bin: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
   execFileSync(join(BIN, bin), args, { encoding: "utf8", env: { ...process.env, ...env } });
 const apiServerDirs = readdirSync(join(ROOT, "tools")).filter((d) => /^kube-apiserver-1\.\d+$/.test(d));

@@ -41,12 +41,13 @@ test("the README's table states every pin as its home does", () => {
     } catch {
       continue; // not a Go tool (node, tests, the kube-apiserver writer)
     }
-    const home = /^kube-apiserver-1\.\d+$/.test(tool)
-      ? "tools/kube-apiserver-1.<minor>/"
-      : tool === "otelcol"
-        ? "tools/otelcol/"
-        : `tools/${tool}/`;
-    const line = tool === "otelcol" ? row("tools/otelcol/builder-config.yaml") : row(home);
+    const line = row(
+      tool === "otelcol"
+        ? "tools/otelcol/builder-config.yaml"
+        : /^kube-apiserver-1\.\d+$/.test(tool)
+          ? "tools/kube-apiserver-1.<minor>/"
+          : `tools/${tool}/`,
+    );
     // Prometheus is pinned as a Go module version (v0.316.0) and named by its release (3.16.0).
     assert.ok(
       line.includes(version) || line.includes(version.replace(/^v/, "")),

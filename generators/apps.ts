@@ -3,6 +3,7 @@
 import type { Cluster } from "./model/types.ts";
 import { NAMESPACES } from "./platform.ts";
 import { WAVES } from "./render/labels.ts";
+import { observabilityChartValues } from "./values/observability.ts";
 import { collectorValues } from "./values/otel-collector.ts";
 import { tempoValues } from "./values/tempo.ts";
 
@@ -15,6 +16,11 @@ export interface ChartApp {
   namespace: string;
   wave: number;
   values: (cluster: Cluster) => Record<string, unknown>;
+  /**
+   * Namespaces owned by someone else (the monitoring stack) that this app may put objects in. The
+   * AppProject admits them as destinations; the generators never create or prune them.
+   */
+  foreignNamespaces?: (cluster: Cluster) => string[];
 }
 
 export const CHART_APPS: readonly ChartApp[] = [
@@ -33,6 +39,17 @@ export const CHART_APPS: readonly ChartApp[] = [
     namespace: NAMESPACES.collector,
     wave: WAVES.collector,
     values: collectorValues,
+  },
+  {
+    name: "observability",
+    release: "observability",
+    chart: "apps/observability",
+    // Objects name their namespaces (rules in monitoring, Grafana ConfigMaps in grafana); the
+    // destination only satisfies the project.
+    namespace: NAMESPACES.monitoring,
+    wave: WAVES.observability,
+    values: observabilityChartValues,
+    foreignNamespaces: (cluster) => [cluster.network.monitoringNamespace, cluster.network.grafanaNamespace],
   },
 ];
 

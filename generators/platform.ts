@@ -24,6 +24,12 @@ export const TEMPO_OTLP_ENDPOINTS = {
   distributed: `tempo-distributor.${NAMESPACES.tempo}.svc.cluster.local:4317`,
 } as const;
 
+/** Tempo's query API (port 3200) as Grafana sees it, per Tempo mode. */
+export const TEMPO_QUERY_URLS = {
+  monolithic: `http://tempo.${NAMESPACES.tempo}.svc.cluster.local:3200`,
+  distributed: `http://tempo-query-frontend.${NAMESPACES.tempo}.svc.cluster.local:3200`,
+} as const;
+
 /** Argo CD runs inside each cluster it manages. */
 export const IN_CLUSTER_SERVER = "https://kubernetes.default.svc";
 

@@ -96,12 +96,17 @@ ensure_go() {
 }
 
 build_tool() {
-  local dir=$1 name TOOL_NAME TOOL_VERSION TOOL_PACKAGE TOOL_LDFLAGS TOOL_ON_DEMAND=""
+  local dir=$1 name TOOL_NAME TOOL_VERSION TOOL_PACKAGE TOOL_LDFLAGS TOOL_ON_DEMAND="" TOOL_MODULE=""
   unset -f tool_build
   # shellcheck disable=SC1091
   . "$dir/tool.sh"
   name=$TOOL_NAME
-  local stamp; stamp=$(cd "$dir" && hash_of <(echo "$GO_VERSION") $(ls go.mod go.sum tool.sh builder-config.yaml 2>/dev/null))
+  # TOOL_MODULE names another tool's folder whose go.mod pins this binary too (promtool is built
+  # from the Prometheus module): one pin, and the stamp follows that go.mod.
+  local moddir=$dir
+  [ -n "$TOOL_MODULE" ] && moddir=$ROOT/tools/$TOOL_MODULE
+  # Same order as ever (builder-config.yaml, go.mod, go.sum, tool.sh) so cached builds stay valid.
+  local stamp; stamp=$(hash_of <(echo "$GO_VERSION") $(cd "$moddir" && ls "$PWD"/go.mod "$PWD"/go.sum "$PWD"/builder-config.yaml 2>/dev/null) "$dir/tool.sh")
   if [ -x "$BIN/$name" ] && [ "$(cat "$STAMPS/$name" 2>/dev/null)" = "$stamp" ]; then
     say "$name: $TOOL_VERSION (up to date)"
     return
@@ -117,7 +122,7 @@ build_tool() {
     exec {lock}>&-
     return
   fi
-  build_unlocked "$name" "$dir" "$stamp" "$cached"
+  build_unlocked "$name" "$moddir" "$stamp" "$cached"
   exec {lock}>&-
 }
 

@@ -31,4 +31,7 @@ export default defineCluster({
   network: {
     otlpClientNamespaces: ["greenlang-api", "greenlang-workers", "greenlang-web", "sandbox"],
   },
+  observability: {
+    grafanaUrl: "https://grafana.dev.greenlang.io",
+  },
 });

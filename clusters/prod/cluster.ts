@@ -80,4 +80,7 @@ export default defineCluster({
   network: {
     otlpClientNamespaces: ["greenlang-api", "greenlang-workers", "greenlang-web"],
   },
+  observability: {
+    grafanaUrl: "https://grafana.greenlang.io",
+  },
 });

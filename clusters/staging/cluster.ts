@@ -50,4 +50,7 @@ export default defineCluster({
   network: {
     otlpClientNamespaces: ["greenlang-api", "greenlang-workers", "greenlang-web"],
   },
+  observability: {
+    grafanaUrl: "https://grafana.staging.greenlang.io",
+  },
 });

@@ -159,6 +159,22 @@ export const clusterSchema: Check = object({
     grafanaNamespace: dnsLabel,
     monitoringNamespace: dnsLabel,
   }),
+  observability: object({
+    grafanaUrl: string({
+      pattern: /^https?:\/\/[^\s/]+(\/\S*[^\s/])?$/,
+      expected: "Grafana's external http(s) URL, without a trailing slash",
+    }),
+    lokiDatasourceUid: string({
+      pattern: /^([A-Za-z0-9_-]{1,40})?$/,
+      expected: 'a Grafana data source uid (letters, digits, "_", "-"; at most 40), or "" for none',
+      minLength: 0,
+    }),
+    alerts: object({
+      spanLossRatio: number(0.0001, 0.5, "(share of spans)"),
+      queueFillRatio: number(0.1, 0.99, "(share of the queue)"),
+      searchP99Seconds: number(0.5, 300, "seconds"),
+    }),
+  }),
   argocd: object({
     repoURL: string({
       // file:// serves a local clone: the Argo CD end-to-end test syncs from one.

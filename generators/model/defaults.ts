@@ -99,6 +99,12 @@ export function defaultsFor(identity: Identity): Omit<Cluster, "identity"> {
       grafanaNamespace: NAMESPACES.grafana,
       monitoringNamespace: NAMESPACES.monitoring,
     },
+    // No default Grafana URL: validation asks each cluster for its own.
+    observability: {
+      grafanaUrl: "",
+      lokiDatasourceUid: "",
+      alerts: { spanLossRatio: 0.01, queueFillRatio: 0.8, searchP99Seconds: 5 },
+    },
     argocd: {
       repoURL: "https://github.com/greenlang/obs-003-tracing-platform.git",
       revision: "main",

@@ -232,6 +232,34 @@ export interface NetworkModel {
   monitoringNamespace: string;
 }
 
+/** Alert thresholds a cluster may set differently (apps/observability/src/alerts.ts uses them). */
+export interface AlertThresholdsModel {
+  /**
+   * Share of spans lost at one stage (Collector refused or failed exports, Tempo discarded or
+   * failed pushes, SDK drops) above which the stage's alert fires. @default 0.01
+   */
+  spanLossRatio: number;
+  /** Fill of a Collector exporter queue (size / capacity) above which it warns. @default 0.8 */
+  queueFillRatio: number;
+  /** p99 of Tempo's trace search, in seconds, above which it warns. @default 5 */
+  searchP99Seconds: number;
+}
+
+/** The platform's own alerts, dashboards and Grafana data sources (the observability app). */
+export interface ObservabilityModel {
+  /**
+   * The cluster Grafana's external URL (https://…, no trailing slash): every alert's dashboard_url
+   * links there. No default: each cluster states its own.
+   */
+  grafanaUrl: string;
+  /**
+   * uid of the cluster Grafana's Loki data source, for trace-to-logs; "" = the cluster has none,
+   * and the Tempo data source gets no trace-to-logs link (never a dead one). @default ""
+   */
+  lokiDatasourceUid: string;
+  alerts: AlertThresholdsModel;
+}
+
 export interface ArgoCDModel {
   /** The Git repository Argo CD syncs this cluster from. */
   repoURL: string;
@@ -248,6 +276,7 @@ export interface Cluster {
   tempo: TempoModel;
   collector: CollectorModel;
   network: NetworkModel;
+  observability: ObservabilityModel;
   argocd: ArgoCDModel;
 }
 

@@ -59,7 +59,7 @@ const cases: [string, string, string, unknown, string | string[]][] = [
     "staging",
     "tempoo",
     {},
-    "clusters/staging/cluster.ts: tempoo: no such field (known: identity, scheduling, monitoring, tempo, collector, network, argocd) (got {})",
+    "clusters/staging/cluster.ts: tempoo: no such field (known: identity, scheduling, monitoring, tempo, collector, network, observability, argocd) (got {})",
   ],
   [
     "a wrong type",

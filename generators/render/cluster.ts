@@ -57,16 +57,17 @@ export async function renderCluster(
   const clusterScoped = new Map<string, { group: string; kind: string }>();
   clusterScoped.set("/Namespace", { group: "", kind: "Namespace" });
   for (const rendered of apps) {
+    const foreign = new Set(rendered.app.foreignNamespaces?.(cluster) ?? []);
     for (const object of rendered.objects) {
       const ns = object.metadata.namespace;
       if (isClusterScoped(object.kind)) {
         const group = apiGroup(object.apiVersion);
         clusterScoped.set(`${group}/${object.kind}`, { group, kind: object.kind });
-      } else if (ns && !allowed.has(ns)) {
+      } else if (ns && !allowed.has(ns) && !foreign.has(ns)) {
         throw new RenderError(
           environment,
           rendered.app.chart,
-          `${object.kind} ${object.metadata.name} is in namespace "${ns}"; the platform deploys only into ${[...allowed].join(", ")}`,
+          `${object.kind} ${object.metadata.name} is in namespace "${ns}"; the platform deploys only into ${[...allowed, ...foreign].join(", ")}`,
         );
       } else if (ns) {
         namespaces.add(ns);

@@ -21,6 +21,6 @@ export function syncWave(wave: number): Record<string, string> {
 /**
  * Sync waves of the platform. Argo CD applies lower waves first and prunes in reverse: the
  * project before the Applications that use it, namespaces before what lives in them, Tempo
- * before the Collector that exports to it.
+ * before the Collector that exports to it, the alerts and dashboards on both last.
  */
-export const WAVES = { project: -2, namespaces: -1, tempo: 0, collector: 1 } as const;
+export const WAVES = { project: -2, namespaces: -1, tempo: 0, collector: 1, observability: 2 } as const;

@@ -35,6 +35,9 @@ export const DEFAULT_BLOCKED_VALUE_PATTERNS = [
   "\\b3[47][0-9]{13}\\b",
 ];
 
+/** Alert thresholds (ObservabilityModel.alerts); the observability tests use the same. */
+export const DEFAULT_THRESHOLDS = { spanLossRatio: 0.01, queueFillRatio: 0.8, searchP99Seconds: 5 };
+
 const noAutoscaling = { enabled: false, maxReplicas: 1, targetCPUPercent: 70 };
 
 /**
@@ -103,7 +106,7 @@ export function defaultsFor(identity: Identity): Omit<Cluster, "identity"> {
     observability: {
       grafanaUrl: "",
       lokiDatasourceUid: "",
-      alerts: { spanLossRatio: 0.01, queueFillRatio: 0.8, searchP99Seconds: 5 },
+      alerts: { ...DEFAULT_THRESHOLDS },
     },
     argocd: {
       repoURL: "https://github.com/greenlang/obs-003-tracing-platform.git",

@@ -28,6 +28,7 @@ import { type RunningProcess, startProcess, waitFor } from "../../scripts/proces
 import { ensureBuilt } from "../../sdk/scripts/build.ts";
 import { type Jaeger, type OtlpResourceSpans, spansOf, startJaeger } from "../support/jaeger.ts";
 import { attributesOf } from "../support/otlp.ts";
+import { clusterIdentity, committedCollectorConfigs, serviceEnv, terminate } from "../support/platform.ts";
 import { type Prometheus, startPrometheus } from "../support/prometheus.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -35,31 +36,6 @@ const FIXTURES = join(import.meta.dirname, "fixtures");
 // fetch() waits up to 5 minutes for response headers by default: a hung service must fail the
 // suite in seconds instead.
 const REQUEST_TIMEOUT_MS = 10_000;
-
-/** The Collector configs committed for a cluster, by tier (collector | front | gateway). */
-async function committedCollectorConfigs(env: string): Promise<Map<string, CollectorConfig>> {
-  const dir = join(ROOT, "clusters", env, "otel-collector");
-  const configs = new Map<string, CollectorConfig>();
-  for (const file of (await readdir(dir)).filter((f) => f.startsWith("configmap-"))) {
-    const object = parse(await readFile(join(dir, file), "utf8")) as {
-      metadata: { labels: Record<string, string> };
-      data: Record<string, string>;
-    };
-    const tier = object.metadata.labels["app.kubernetes.io/component"];
-    const text = object.data["config.yaml"];
-    if (tier && text) configs.set(tier, parse(text) as CollectorConfig);
-  }
-  return configs;
-}
-
-/** The cluster's name as the committed tree carries it (Argo CD root Application's instance label). */
-async function clusterIdentity(env: string): Promise<{ name: string; environment: string }> {
-  const configs = await committedCollectorConfigs(env);
-  const receiving = configs.get("collector") ?? configs.get("front");
-  const attrs = (receiving?.processors?.resource?.attributes ?? []) as { key: string; value: string }[];
-  const read = (key: string) => attrs.find((a) => a.key === key)?.value ?? "";
-  return { name: read("k8s.cluster.name"), environment: read("deployment.environment.name") };
-}
 
 interface Platform {
   /** OTLP/HTTP base URL the services send to (the receiving tier). */
@@ -95,19 +71,6 @@ async function startPlatform(env: string, store: Jaeger, prometheus: Prometheus,
   frontConfig.exporters.load_balancing.resolver = { static: { hostnames: [`127.0.0.1:${gatewayPorts.grpc}`] } };
   const frontCollector = await startCollector(`${env}-front`, frontConfig, dir);
   return { otlpHttpUrl: `http://127.0.0.1:${frontPorts.http}`, collectors: [frontCollector, gatewayCollector] };
-}
-
-/** The environment of a fixture service: the runner's, minus any OTEL_ or GL_ variable it happens to carry. */
-function serviceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OTEL_|GL_)/.test(k)));
-  // Span metrics are pushed as in production (OTLP to the Collector), every second instead of every minute.
-  return {
-    ...base,
-    OTEL_METRICS_EXPORTER: "otlp",
-    OTEL_METRIC_EXPORT_INTERVAL: "1000",
-    OTEL_LOG_LEVEL: "warn",
-    ...extra,
-  };
 }
 
 async function startServices(otlpHttpUrl: string): Promise<{ storefront: string; services: RunningProcess[] }> {
@@ -148,20 +111,6 @@ async function startServices(otlpHttpUrl: string): Promise<{ storefront: string;
     );
   }
   return { storefront: `http://127.0.0.1:${storefrontPort}`, services };
-}
-
-/** SIGTERM makes the SDK flush; the process must then end by itself (bounded). */
-async function terminate(proc: RunningProcess): Promise<void> {
-  const ended = new Promise<void>((resolve) => {
-    if (proc.child.exitCode !== null || proc.child.signalCode !== null) resolve();
-    else proc.child.once("exit", () => resolve());
-  });
-  proc.child.kill("SIGTERM");
-  const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 15_000).unref());
-  if ((await Promise.race([ended, timeout])) === "timeout") {
-    await proc.stop(100);
-    throw new Error(`service did not exit within 15 s of SIGTERM:\n${proc.output()}`);
-  }
 }
 
 const traceIdOf = (traceparent: string | null): string => {

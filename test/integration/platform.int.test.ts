@@ -13,15 +13,13 @@
 // temporary one, k8s_attributes runs in passthrough (no API server here), and in the two-tier
 // cluster the gateway is found through a static resolver instead of DNS, with a 1 s decision wait
 // instead of the cluster's (so the test does not sit idle).
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { parse } from "yaml";
 import { type RunningCollector, startCollector, stopAll } from "../../apps/otel-collector/tests/collector-process.ts";
 import { forLoopback, loopbackPorts } from "../../apps/otel-collector/tests/loopback.ts";
-import type { CollectorConfig } from "../../apps/otel-collector/tests/render.ts";
 import { binDir, declaredTools, ensureTools } from "../../policies/live/tools.ts";
 import { freePorts } from "../../scripts/ports.ts";
 import { type RunningProcess, startProcess, waitFor } from "../../scripts/process.ts";

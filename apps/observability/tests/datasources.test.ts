@@ -70,7 +70,7 @@ test("trace-to-logs: V2 tags are {key, value} objects; a custom query turns the 
 test("Prometheus exemplars link both trace id labels (SDK trace_id, metrics-generator traceID) to Tempo", () => {
   const prometheus = datasources(TEST_SETTINGS).find((d) => d.uid === "prometheus");
   assert.equal(
-    (prometheus?.jsonData.exemplarTraceIdDestinations as { name: string; datasourceUid: string }[]).map((d) => [
+    ((prometheus?.jsonData.exemplarTraceIdDestinations ?? []) as { name: string; datasourceUid: string }[]).map((d) => [
       d.name,
       d.datasourceUid,
     ]),
@@ -92,6 +92,7 @@ test("the provisioning text escapes every Grafana variable as $$ and reads back 
 });
 
 test("bad fixture: an unescaped variable is caught", () => {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Grafana variable, on purpose unescaped.
   assert.equal(unescapedDollars('query: sum(rate(x{$__tags}[5m])) and {pod="${__span.tags.pod}"} and $$ok'), [
     "$__tags",
     "${__span",

@@ -9,7 +9,7 @@
 // change, prunes a removed object, and fails an immutable change exactly as `validate --live
 // --base` predicts.
 //
-// Health: there are no nodes and no controllers, so te../support/controllers.ts reports each
+// Health: there are no nodes and no controllers, so test/support/controllers.ts reports each
 // Deployment and StatefulSet rolled out at its current generation, as the controllers would once
 // the pods ran, and finishes foreground deletions as the garbage collector would. Every other
 // object is judged by Argo CD's own health checks. The test accepts only Healthy: Progressing
@@ -20,6 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { NAMESPACES } from "../../generators/platform.ts";
 import { removeScratch, runGenerate, scratchRepo } from "../../generators/tests/scratch.ts";
 import { clusterKubernetesVersion } from "../../policies/engine/cluster-version.ts";
 import { isKustomization, parseYamlFile } from "../../policies/engine/load.ts";
@@ -49,7 +50,7 @@ import { runInPrivateNetwork } from "../support/netns.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const ENV = "dev";
-const APPS = ["namespaces", "otel-collector", "tempo", "tracing-platform-root"];
+const APPS = ["namespaces", "observability", "otel-collector", "tempo", "tracing-platform-root"];
 const RESYNC_SECONDS = 10;
 const CONVERGE_MS = 240_000;
 const SETTLED_MS = 60_000;
@@ -187,7 +188,9 @@ test.before(async () => {
     workDir: live,
   });
   await installCrds(client(), readCrds(ROOT), renderedObjects());
-  await createNamespaces(client(), [ARGOCD_NAMESPACE]);
+  // What the cluster brings before the platform (docs/prerequisites.md): Argo CD's namespace, and
+  // the monitoring stack's, where the observability app puts its rules and Grafana ConfigMaps.
+  await createNamespaces(client(), [ARGOCD_NAMESPACE, NAMESPACES.monitoring, NAMESPACES.grafana]);
   state.argocd = await startArgoCd({
     binary: join(bin, "argocd"),
     toolsPath: bin,
@@ -245,9 +248,9 @@ test("the app-of-apps converges: every Application Synced and Healthy", async ()
 test("sync waves are honoured: each child app is created after the wave before it was first deployed", async () => {
   const list = await apps();
   const byName = (name: string): App => list.find((a) => a.metadata.name === name) as App;
-  // namespaces (wave -1) → tempo (0) → otel-collector (1). history[0] is an app's first sync;
-  // timestamps have one-second resolution.
-  const order = [byName("namespaces"), byName("tempo"), byName("otel-collector")];
+  // namespaces (wave -1) → tempo (0) → otel-collector (1) → observability (2). history[0] is an
+  // app's first sync; timestamps have one-second resolution.
+  const order = [byName("namespaces"), byName("tempo"), byName("otel-collector"), byName("observability")];
   for (let i = 1; i < order.length; i++) {
     const before = order[i - 1] as App;
     const after = order[i] as App;

@@ -136,16 +136,17 @@ or
       component: "otel-collector",
       summary: "Tail sampling evicts traces before their decision.",
       description:
-        "{{ $labels.pod }} on {{ $labels.cluster }} drops {{ $value | humanize }} traces/s before deciding on them: the sampler holds more traces than collector.sampling.numTraces allows for the decision wait.",
+        '{{ $labels.pod }} on {{ $labels.cluster }} drops {{ printf "%.2f" $value }} traces/s before deciding on them: the sampler holds more traces than collector.sampling.numTraces allows for the decision wait.',
       runbook: RUNBOOKS.collector,
       dashboard: DASHBOARDS.collector,
       panel: PANELS.collector.tailLate,
     },
     {
       alert: "TempoIngesterFlushesFailing",
-      expr: `sum by (cluster, pod) (increase(${TEMPO.failedFlushes}{${tempoJob("ingester")}}[1h])) > 2
+      // The 5-minute arm comes first: `and` keeps the left side's value, which the description reads.
+      expr: `sum by (cluster, pod) (increase(${TEMPO.failedFlushes}{${tempoJob("ingester")}}[5m])) > 0
 and
-sum by (cluster, pod) (increase(${TEMPO.failedFlushes}{${tempoJob("ingester")}}[5m])) > 0`,
+sum by (cluster, pod) (increase(${TEMPO.failedFlushes}{${tempoJob("ingester")}}[1h])) > 2`,
       for: "5m",
       severity: "critical",
       component: "tempo",
@@ -172,6 +173,8 @@ sum by (cluster, pod) (increase(${TEMPO.failedFlushes}{${tempoJob("ingester")}}[
     },
     {
       alert: "TempoDistributorPushFailing",
+      // Failures over appends: were appends_total to count successes only, the ratio would
+      // overstate the loss, never hide it.
       expr: `sum by (cluster) (rate(${TEMPO.appendFailures}{${tempoJob("distributor")}}[5m]))
   / sum by (cluster) (rate(${TEMPO.appends}{${tempoJob("distributor")}}[5m]))
   > ${loss}`,
@@ -186,9 +189,11 @@ sum by (cluster, pod) (increase(${TEMPO.failedFlushes}{${tempoJob("ingester")}}[
     },
     {
       alert: "TempoDiscardingSpans",
-      expr: `sum by (cluster, reason) (rate(${TEMPO.discarded}[5m]))
+      // The distributor counts every discard, also those an ingester reports back
+      // (modules/distributor/distributor.go in the metric-names list).
+      expr: `sum by (cluster, reason) (rate(${TEMPO.discarded}{${tempoJob("distributor")}}[5m]))
   / ignoring (reason) group_left ()
-  sum by (cluster) (rate(${TEMPO.spansReceived}[5m]))
+  sum by (cluster) (rate(${TEMPO.spansReceived}{${tempoJob("distributor")}}[5m]))
   > ${loss}`,
       for: "15m",
       severity: "warning",

@@ -6,7 +6,7 @@ import stagingInput from "../../clusters/staging/cluster.ts";
 import type { ChartApp } from "../apps.ts";
 import { resolveCluster } from "../model/validate.ts";
 import { REPO } from "../tests/scratch.ts";
-import { renderCluster } from "./cluster.ts";
+import { GRAFANA_FOLDER, renderCluster } from "./cluster.ts";
 import { RenderError } from "./render-app.ts";
 import { parseDocuments } from "./yaml.ts";
 
@@ -20,12 +20,17 @@ const probe = (values: Record<string, unknown>): ChartApp => ({
   values: () => values,
 });
 
-test("lays out namespaces/, the app folder and argocd/, each with a kustomization listing its files, and the tfvars", async () => {
+test("lays out namespaces/, the app folder and argocd/, each with a kustomization listing its files, the tfvars and the Grafana values", async () => {
   const output = await renderCluster(REPO, staging, [probe({})]);
-  assert.equal(output.folders, ["namespaces", "probe", "argocd"]);
+  assert.equal(output.folders, ["namespaces", "probe", "argocd", GRAFANA_FOLDER]);
   const paths = [...output.files.keys()];
   assert.ok(paths.includes("terraform/environments/staging/cluster.auto.tfvars.json"));
-  for (const folder of output.folders) {
+  // grafana/ is no Argo CD app: only the values fragment, no kustomization.
+  assert.equal(
+    paths.filter((p) => p.startsWith(`clusters/staging/${GRAFANA_FOLDER}/`)),
+    ["clusters/staging/grafana/datasources.values.yaml"],
+  );
+  for (const folder of output.folders.filter((f) => f !== GRAFANA_FOLDER)) {
     const kustomization = parseDocuments(
       output.files.get(`clusters/staging/${folder}/kustomization.yaml`) ?? "",
       folder,
@@ -60,6 +65,27 @@ test("refuses an object outside the platform's namespaces", async () => {
       (error as Error).message,
       'cluster staging, chart generators/tests/fixtures/charts/probe: ConfigMap probe is in namespace "default"; the platform deploys only into tempo, otel-collector',
     );
+  }
+});
+
+test("an app's foreign namespaces (the monitoring stack's) are admitted as destinations, never created", async () => {
+  const output = await renderCluster(REPO, staging, [
+    { ...probe({ configMapNamespace: "monitoring" }), foreignNamespaces: () => ["monitoring"] },
+  ]);
+  const project = parseDocuments(
+    output.files.get("clusters/staging/argocd/appproject-tracing-platform.yaml") ?? "",
+    "p",
+  )[0];
+  const destinations = ((project?.spec as { destinations: { namespace: string }[] }).destinations ?? []).map(
+    (d) => d.namespace,
+  );
+  assert.ok(destinations.includes("monitoring"), destinations.join(", "));
+  assert.not.ok([...output.files.keys()].some((p) => p.endsWith("namespace-monitoring.yaml")));
+  try {
+    await renderCluster(REPO, staging, [probe({ configMapNamespace: "monitoring" })]);
+    assert.unreachable("another app rendered into monitoring");
+  } catch (error) {
+    assert.instance(error, RenderError);
   }
 });
 

@@ -1,8 +1,11 @@
 // Everything `generate` writes for one cluster, in memory: the chart folders, the namespaces
 // folder, the Argo CD folder (each with its kustomization.yaml) and the Terraform inputs. Nothing
 // touches the disk here, so a failure anywhere leaves the committed tree as it was.
+
+import { grafanaValuesFragment } from "../../apps/observability/src/index.ts";
 import { CHART_APPS, type ChartApp, NAMESPACES_FOLDER } from "../apps.ts";
 import type { Cluster } from "../model/types.ts";
+import { observabilitySettings } from "../values/observability.ts";
 import { type AppFolder, ARGOCD_FOLDER, argocdObjects } from "./argocd.ts";
 import { yamlHeader } from "./header.ts";
 import { kustomization } from "./kustomization.ts";
@@ -23,6 +26,14 @@ export interface ClusterOutput {
 
 export function clusterDir(environment: string): string {
   return `clusters/${environment}`;
+}
+
+/** Folder of the Grafana chart's values fragment: not an Argo CD app, read by whoever runs Grafana. */
+export const GRAFANA_FOLDER = "grafana";
+
+/** The Grafana chart's values fragment with the platform's data sources (see apps/observability). */
+export function grafanaValuesPath(environment: string): string {
+  return `${clusterDir(environment)}/${GRAFANA_FOLDER}/datasources.values.yaml`;
 }
 
 function ownFolder(
@@ -104,5 +115,10 @@ export async function renderCluster(
     files.set(`${base}/kustomization.yaml`, kustomizationHeader + toYaml(kustomization([...folder.files.keys()])));
   }
   files.set(tfvarsPath(environment), tfvarsText(cluster));
-  return { environment, files, folders: written.map((folder) => folder.folder) };
+  files.set(
+    grafanaValuesPath(environment),
+    yamlHeader(environment, "generators/values/observability.ts") +
+      toYaml(grafanaValuesFragment(observabilitySettings(cluster))),
+  );
+  return { environment, files, folders: [...written.map((folder) => folder.folder), GRAFANA_FOLDER] };
 }

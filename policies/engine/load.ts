@@ -39,6 +39,14 @@ async function walk(path: string, found: string[]): Promise<void> {
 }
 
 /** Lists the files under the given paths (files or folders), repository-relative, sorted. */
+/**
+ * `*.values.yaml` under clusters/ are Helm values for charts this repository does not deploy (the
+ * cluster's Grafana): generated and drift-checked like the rest, but not Kubernetes objects.
+ */
+export function isValuesFragment(file: string): boolean {
+  return /^clusters\/[^/]+\/.+\.values\.ya?ml$/.test(file);
+}
+
 /** Kustomize's own files are build input for kustomize, not objects applied to the cluster. */
 export function isKustomization(object: K8sObject): boolean {
   return object.apiVersion.startsWith("kustomize.config.k8s.io/");
@@ -284,7 +292,7 @@ export async function loadYaml(
 ): Promise<{ objects: K8sObject[]; findings: Finding[] }> {
   const objects: K8sObject[] = [];
   const findings: Finding[] = [];
-  const yamlFiles = files.filter((f) => /\.ya?ml$/.test(f));
+  const yamlFiles = files.filter((f) => /\.ya?ml$/.test(f) && !isValuesFragment(f));
   const texts = await Promise.all(yamlFiles.map((f) => readFile(join(root, f), "utf8")));
   yamlFiles.forEach((file, i) => {
     const parsed = parseYamlFile(file, texts[i] as string);

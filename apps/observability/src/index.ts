@@ -6,7 +6,7 @@ import { otelCollectorDashboard } from "./dashboards/otel-collector.ts";
 import { tempoOperationsDashboard } from "./dashboards/tempo-operations.ts";
 import { traceAnalyticsDashboard } from "./dashboards/trace-analytics.ts";
 import { tracingOverviewDashboard } from "./dashboards/tracing-overview.ts";
-import { provisioning } from "./datasources.ts";
+import { type Provisioning, provisioning } from "./datasources.ts";
 import type { ObservabilitySettings } from "./settings.ts";
 
 export type { ObservabilitySettings } from "./settings.ts";
@@ -47,4 +47,16 @@ export function observabilityValues(s: ObservabilitySettings): ObservabilityValu
     dashboards: dashboardFiles(s),
     datasources: stringify(provisioning(s), { lineWidth: 0 }),
   };
+}
+
+/** The provisioning file's name, in the ConfigMap and in the Grafana chart's `datasources` value. */
+export const DATASOURCES_FILE = "tracing-datasources.yaml";
+
+/**
+ * The same data sources as a values fragment for the Grafana Helm chart (its `datasources` key), for
+ * a Grafana that does not run the data source sidecar. The `$$` escaping holds there too: the chart
+ * writes the value into a provisioning file.
+ */
+export function grafanaValuesFragment(s: ObservabilitySettings): { datasources: Record<string, Provisioning> } {
+  return { datasources: { [DATASOURCES_FILE]: provisioning(s) } };
 }

@@ -1,14 +1,17 @@
 // The Grafana data sources: uids resolve, Grafana's provisioning expansion is escaped, the Tempo
 // data source's links are shaped as Grafana reads them, and trace-to-logs never points nowhere.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { parse } from "yaml";
 import { type Datasource, datasources, escapeProvisioning, provisioning } from "../src/datasources.ts";
-import { observabilityValues } from "../src/index.ts";
+import { DATASOURCES_FILE, grafanaValuesFragment, observabilityValues } from "../src/index.ts";
 import { DATASOURCE_UIDS } from "../src/settings.ts";
 import { TEST_SETTINGS } from "./settings.ts";
 
 const test = suite("data sources");
+const ROOT = join(import.meta.dirname, "..", "..", "..");
 
 /** Every `datasourceUid` anywhere in a data source's jsonData. */
 function referencedUids(value: unknown, found: string[] = []): string[] {
@@ -97,6 +100,20 @@ test("bad fixture: an unescaped variable is caught", () => {
     "$__tags",
     "${__span",
   ]);
+});
+
+test("the committed ConfigMap and the Grafana chart fragment carry the provisioning under one file name", () => {
+  for (const env of ["dev", "staging", "prod"]) {
+    const configMap = parse(
+      readFileSync(join(ROOT, "clusters", env, "observability", "configmap-tracing-datasources.yaml"), "utf8"),
+    ) as { data: Record<string, string> };
+    assert.equal(Object.keys(configMap.data), [DATASOURCES_FILE], env);
+    const fragment = parse(readFileSync(join(ROOT, "clusters", env, "grafana", "datasources.values.yaml"), "utf8")) as {
+      datasources: Record<string, unknown>;
+    };
+    assert.equal(fragment.datasources[DATASOURCES_FILE], parse(configMap.data[DATASOURCES_FILE] ?? ""), env);
+  }
+  assert.equal(grafanaValuesFragment(TEST_SETTINGS).datasources[DATASOURCES_FILE], provisioning(TEST_SETTINGS));
 });
 
 test.run();

@@ -76,9 +76,8 @@ test("an app's foreign namespaces (the monitoring stack's) are admitted as desti
     output.files.get("clusters/staging/argocd/appproject-tracing-platform.yaml") ?? "",
     "p",
   )[0];
-  const destinations = ((project?.spec as { destinations: { namespace: string }[] }).destinations ?? []).map(
-    (d) => d.namespace,
-  );
+  const spec = project?.spec as { destinations?: { namespace: string }[] } | undefined;
+  const destinations = (spec?.destinations ?? []).map((d) => d.namespace);
   assert.ok(destinations.includes("monitoring"), destinations.join(", "));
   assert.not.ok([...output.files.keys()].some((p) => p.endsWith("namespace-monitoring.yaml")));
   try {

@@ -1,7 +1,7 @@
 // The rendered tree of a cluster at another git revision (the base of a change), read straight
 // from git's object store: no checkout, so the work tree is never touched.
 import { execFileSync, spawnSync } from "node:child_process";
-import { parseYamlFile } from "../engine/load.ts";
+import { isValuesFragment, parseYamlFile } from "../engine/load.ts";
 import type { K8sObject } from "../engine/types.ts";
 
 /** The full commit id of `ref`, or an error that says the ref does not exist. */
@@ -40,7 +40,7 @@ export function baseObjects(root: string, commit: string, environment: string): 
     cwd: root,
     encoding: "utf8",
   });
-  const files = listing.split("\n").filter((f) => /\.ya?ml$/.test(f));
+  const files = listing.split("\n").filter((f) => /\.ya?ml$/.test(f) && !isValuesFragment(f));
   if (files.length === 0) return null;
   const texts = readBlobs(
     root,

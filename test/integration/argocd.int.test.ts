@@ -23,7 +23,7 @@ import * as assert from "uvu/assert";
 import { NAMESPACES } from "../../generators/platform.ts";
 import { removeScratch, runGenerate, scratchRepo } from "../../generators/tests/scratch.ts";
 import { clusterKubernetesVersion } from "../../policies/engine/cluster-version.ts";
-import { isKustomization, parseYamlFile } from "../../policies/engine/load.ts";
+import { isKustomization, isValuesFragment, parseYamlFile } from "../../policies/engine/load.ts";
 import type { K8sObject } from "../../policies/engine/types.ts";
 import {
   type ApiServer,
@@ -105,7 +105,7 @@ const source = (): string => join(state.work, "src");
 function renderedObjects(): K8sObject[] {
   const dir = join(state.scratch, "clusters", ENV);
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .filter((f) => f.endsWith(".yaml"))
+    .filter((f) => f.endsWith(".yaml") && !isValuesFragment(`clusters/${ENV}/${f}`))
     .flatMap((f) => parseYamlFile(`clusters/${ENV}/${f}`, readFileSync(join(dir, f), "utf8")).objects)
     .filter((o) => !isKustomization(o));
 }
@@ -165,6 +165,14 @@ const converged = (list: App[]): boolean =>
   });
 
 test.before(async () => {
+  // uvu reports a failed hook only as failed tests: say why.
+  await setUp().catch((error: unknown) => {
+    console.error(error);
+    throw error;
+  });
+});
+
+async function setUp(): Promise<void> {
   state.work = mkdtempSync(join(tmpdir(), "argocd-e2e-"));
   state.scratch = await scratchRepo();
   const repo = join(state.work, "repo.git");
@@ -212,7 +220,7 @@ test.before(async () => {
     const response = await client().apply(path, object.body, { dryRun: false });
     assert.ok(response.status < 300, `bootstrap ${object.kind}/${object.name}: HTTP ${response.status}`);
   }
-});
+}
 
 test.after(async () => {
   await state.controllers?.stop();

@@ -4,6 +4,7 @@
 // Two parsers: js-yaml (YAML 1.2 core schema, duplicate keys rejected) reads every file first,
 // being several times faster on large trees; a file it rejects is read again with the `yaml`
 // package, whose AST lets the finding name the field path of a duplicate key, not only a line.
+import { readdirSync, readFileSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, relative, sep } from "node:path";
@@ -45,6 +46,16 @@ async function walk(path: string, found: string[]): Promise<void> {
  */
 export function isValuesFragment(file: string): boolean {
   return /^clusters\/[^/]+\/.+\.values\.ya?ml$/.test(file);
+}
+
+/** Every YAML document of a rendered cluster folder (kustomizations included, values fragments not). */
+export function clusterTreeObjects(root: string, environment: string): K8sObject[] {
+  const dir = join(root, "clusters", environment);
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((f) => `clusters/${environment}/${f.split(sep).join("/")}`)
+    .filter((f) => /\.ya?ml$/.test(f) && !isValuesFragment(f))
+    .sort()
+    .flatMap((f) => parseYamlFile(f, readFileSync(join(root, f), "utf8")).objects);
 }
 
 /** Kustomize's own files are build input for kustomize, not objects applied to the cluster. */

@@ -4,13 +4,13 @@
 // model whose minor has no API server is refused by name; and, through the CLI on a scratch clone,
 // growing the staging ingesters' volumes fails `validate --live --base` on the claim templates.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { removeScratch, runGenerate, scratchRepo } from "../../generators/tests/scratch.ts";
-import { parseYamlFile } from "../engine/load.ts";
+import { clusterTreeObjects, parseYamlFile } from "../engine/load.ts";
 import type { K8sObject } from "../engine/types.ts";
 import { runGate } from "../gate.ts";
 import { canonicalQuantity } from "../rules/k8s-quantities-canonical/rule.ts";
@@ -100,10 +100,7 @@ test("with monitoring.prometheusOperator off, a cluster renders no ServiceMonito
     writeFileSync(model, text.replace(/^ {2}tempo: \{$/m, "  monitoring: { prometheusOperator: false },\n  tempo: {"));
     const run = runGenerate(root, "--env", "dev");
     assert.is(run.status, 0, run.stdout + run.stderr);
-    const dir = join(root, "clusters", "dev");
-    const objects = readdirSync(dir, { recursive: true, encoding: "utf8" })
-      .filter((f) => f.endsWith(".yaml"))
-      .flatMap((f) => parseYamlFile(`clusters/dev/${f}`, readFileSync(join(dir, f), "utf8")).objects);
+    const objects = clusterTreeObjects(root, "dev");
     assert.equal(
       objects.filter((o) => o.apiVersion.startsWith("monitoring.coreos.com/")).map((o) => o.name),
       [],

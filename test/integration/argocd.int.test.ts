@@ -15,7 +15,7 @@
 // object is judged by Argo CD's own health checks. The test accepts only Healthy: Progressing
 // would mean a wave that never ends, Degraded or Missing a broken tree.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -23,7 +23,7 @@ import * as assert from "uvu/assert";
 import { NAMESPACES } from "../../generators/platform.ts";
 import { removeScratch, runGenerate, scratchRepo } from "../../generators/tests/scratch.ts";
 import { clusterKubernetesVersion } from "../../policies/engine/cluster-version.ts";
-import { isKustomization, isValuesFragment, parseYamlFile } from "../../policies/engine/load.ts";
+import { clusterTreeObjects, isKustomization } from "../../policies/engine/load.ts";
 import type { K8sObject } from "../../policies/engine/types.ts";
 import {
   type ApiServer,
@@ -103,11 +103,7 @@ const source = (): string => join(state.work, "src");
 
 /** The rendered tree of the scratch repository, as objects. */
 function renderedObjects(): K8sObject[] {
-  const dir = join(state.scratch, "clusters", ENV);
-  return readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .filter((f) => f.endsWith(".yaml") && !isValuesFragment(`clusters/${ENV}/${f}`))
-    .flatMap((f) => parseYamlFile(`clusters/${ENV}/${f}`, readFileSync(join(dir, f), "utf8")).objects)
-    .filter((o) => !isKustomization(o));
+  return clusterTreeObjects(state.scratch, ENV).filter((o) => !isKustomization(o));
 }
 
 /**

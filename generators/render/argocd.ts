@@ -1,10 +1,13 @@
 // The Argo CD side of a cluster, under clusters/<env>/argocd/: two AppProjects and the
 // app-of-apps (one root Application that syncs this folder, one child Application per folder).
 //
-// Two projects, so that no Application of the platform can write into Argo CD's own namespace
+// Separate projects, so that no Application of the platform can write into Argo CD's own namespace
 // except the root, and the root can write nothing there but Applications and AppProjects:
 // - `<project>` (tracing-platform): the child Applications; destinations tempo and
 //   otel-collector only, the cluster-scoped kinds the rendered tree contains;
+// - `<project>-observability`: the observability app alone; destinations the monitoring and
+//   Grafana namespaces (owned by the monitoring stack), only the namespaced kinds it renders
+//   (ConfigMap, PrometheusRule), no cluster-scoped kind;
 // - `<project>-bootstrap`: the root Application; destination argocd only, namespaced kinds
 //   limited to Application and AppProject, no cluster-scoped kind at all.
 //
@@ -45,6 +48,12 @@ export interface AppFolder {
   wave: number;
   /** Workloads an HorizontalPodAutoscaler scales. */
   autoscaled: ResourceRef[];
+  /**
+   * For an app that writes into namespaces the platform does not own (the observability app: the
+   * monitoring stack's): it gets a project of its own that admits exactly those namespaces and the
+   * namespaced kinds it renders, and no cluster-scoped kind.
+   */
+  foreign?: { namespaces: string[]; kinds: GroupKind[] };
 }
 
 export const ARGOCD_FOLDER = "argocd";
@@ -52,6 +61,11 @@ export const ROOT_APPLICATION = "tracing-platform-root";
 
 export function bootstrapProject(cluster: Cluster): string {
   return `${cluster.argocd.project}-bootstrap`;
+}
+
+/** The project of an app folder: its own when it writes into foreign namespaces. */
+export function projectOf(cluster: Cluster, folder: AppFolder): string {
+  return folder.foreign ? `${cluster.argocd.project}-${folder.name}` : cluster.argocd.project;
 }
 
 function byCodePoint(a: string, b: string): number {
@@ -84,7 +98,7 @@ function application(cluster: Cluster, folder: AppFolder): KubeObject {
       annotations: syncWave(folder.wave),
     },
     spec: {
-      project: cluster.argocd.project,
+      project: projectOf(cluster, folder),
       source: {
         repoURL: cluster.argocd.repoURL,
         targetRevision: cluster.argocd.revision,
@@ -128,7 +142,7 @@ function rootApplication(cluster: Cluster): KubeObject {
   };
 }
 
-type GroupKind = { group: string; kind: string };
+export type GroupKind = { group: string; kind: string };
 
 function byGroupKind(a: GroupKind, b: GroupKind): number {
   return byCodePoint(a.group, b.group) || byCodePoint(a.kind, b.kind);
@@ -147,9 +161,11 @@ function appProject(cluster: Cluster, name: string, description: string, spec: R
     spec: {
       description,
       sourceRepos: [cluster.argocd.repoURL],
-      ...spec,
-      // Report objects in the destination namespaces that no Application owns (hand-applied drift).
+      // Report objects in the destination namespaces that no Application owns (hand-applied
+      // drift); a project whose destinations belong to someone else (the monitoring stack) passes
+      // `orphanedResources: undefined`, or every object of that stack would be reported.
       orphanedResources: { warn: true },
+      ...spec,
     },
   };
 }
@@ -174,9 +190,28 @@ export function argocdObjects(
     cluster.argocd.project,
     `The tracing platform (Tempo and the OpenTelemetry Collector) on ${cluster.identity.name}.`,
     {
-      destinations: destinations([...namespaces, ...folders.map((folder) => folder.namespace)]),
+      destinations: destinations([
+        ...namespaces,
+        ...folders.filter((folder) => !folder.foreign).map((folder) => folder.namespace),
+      ]),
       clusterResourceWhitelist: [...clusterScoped].sort(byGroupKind),
     },
+  );
+  const own = folders.flatMap((folder) =>
+    folder.foreign
+      ? [
+          appProject(
+            cluster,
+            projectOf(cluster, folder),
+            `The ${folder.name} app of the tracing platform on ${cluster.identity.name}: only its kinds, only in ${folder.foreign.namespaces.join(" and ")}.`,
+            {
+              destinations: destinations([...folder.foreign.namespaces, folder.namespace]),
+              namespaceResourceWhitelist: [...folder.foreign.kinds].sort(byGroupKind),
+              orphanedResources: undefined,
+            },
+          ),
+        ]
+      : [],
   );
   const bootstrap = appProject(
     cluster,
@@ -190,5 +225,11 @@ export function argocdObjects(
       ],
     },
   );
-  return [platform, bootstrap, rootApplication(cluster), ...folders.map((folder) => application(cluster, folder))];
+  return [
+    platform,
+    ...own,
+    bootstrap,
+    rootApplication(cluster),
+    ...folders.map((folder) => application(cluster, folder)),
+  ];
 }

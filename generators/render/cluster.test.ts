@@ -3,7 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import stagingInput from "../../clusters/staging/cluster.ts";
-import type { ChartApp } from "../apps.ts";
+import { CHART_APPS, type ChartApp } from "../apps.ts";
 import { resolveCluster } from "../model/validate.ts";
 import { REPO } from "../tests/scratch.ts";
 import { GRAFANA_FOLDER, renderCluster } from "./cluster.ts";
@@ -68,23 +68,49 @@ test("refuses an object outside the platform's namespaces", async () => {
   }
 });
 
-test("an app's foreign namespaces (the monitoring stack's) are admitted as destinations, never created", async () => {
-  const output = await renderCluster(REPO, staging, [
-    { ...probe({ configMapNamespace: "monitoring" }), foreignNamespaces: () => ["monitoring"] },
+test("the observability app gets a project of its own: the monitoring stack's namespaces, its kinds, nothing else", async () => {
+  const observability = CHART_APPS.find((app) => app.name === "observability") as ChartApp;
+  const output = await renderCluster(REPO, staging, [observability]);
+  const read = (file: string) =>
+    parseDocuments(output.files.get(`clusters/staging/argocd/${file}`) ?? "", file)[0] as {
+      spec: Record<string, unknown>;
+    };
+  const own = read("appproject-tracing-platform-observability.yaml").spec;
+  assert.equal(
+    (own.destinations as { namespace: string }[]).map((d) => d.namespace),
+    ["grafana", "monitoring"],
+  );
+  assert.equal(own.namespaceResourceWhitelist, [
+    { group: "", kind: "ConfigMap" },
+    { group: "monitoring.coreos.com", kind: "PrometheusRule" },
   ]);
-  const project = parseDocuments(
-    output.files.get("clusters/staging/argocd/appproject-tracing-platform.yaml") ?? "",
-    "p",
-  )[0];
-  const spec = project?.spec as { destinations?: { namespace: string }[] } | undefined;
-  const destinations = (spec?.destinations ?? []).map((d) => d.namespace);
-  assert.ok(destinations.includes("monitoring"), destinations.join(", "));
-  assert.not.ok([...output.files.keys()].some((p) => p.endsWith("namespace-monitoring.yaml")));
+  assert.is(own.clusterResourceWhitelist, undefined, "no cluster-scoped kind");
+  assert.is(own.orphanedResources, undefined, "the monitoring stack's own objects are not reported as orphans");
+  const platform = read("appproject-tracing-platform.yaml").spec;
+  const platformNamespaces = (platform.destinations as { namespace: string }[]).map((d) => d.namespace);
+  assert.not.ok(
+    platformNamespaces.includes("monitoring") || platformNamespaces.includes("grafana"),
+    platformNamespaces.join(),
+  );
+  assert.is(read("application-observability.yaml").spec.project, "tracing-platform-observability");
+  assert.not.ok(
+    [...output.files.keys()].some((p) => /namespace-(monitoring|grafana)\.yaml$/.test(p)),
+    "never created",
+  );
+});
+
+test("an app with foreign namespaces that renders anything else there is refused", async () => {
   try {
-    await renderCluster(REPO, staging, [probe({ configMapNamespace: "monitoring" })]);
-    assert.unreachable("another app rendered into monitoring");
+    await renderCluster(REPO, staging, [
+      { ...probe({ configMapNamespace: "monitoring" }), foreignNamespaces: () => ["monitoring"] },
+    ]);
+    assert.unreachable("rendered a cluster-scoped object in a foreign-namespace app");
   } catch (error) {
     assert.instance(error, RenderError);
+    assert.match(
+      (error as Error).message,
+      /must be namespaced in monitoring \(the app's project admits nothing else\)/,
+    );
   }
 });
 

@@ -6,7 +6,7 @@ import { grafanaValuesFragment } from "../../apps/observability/src/index.ts";
 import { CHART_APPS, type ChartApp, NAMESPACES_FOLDER } from "../apps.ts";
 import type { Cluster } from "../model/types.ts";
 import { observabilitySettings } from "../values/observability.ts";
-import { type AppFolder, ARGOCD_FOLDER, argocdObjects } from "./argocd.ts";
+import { type AppFolder, ARGOCD_FOLDER, argocdObjects, type GroupKind } from "./argocd.ts";
 import { yamlHeader } from "./header.ts";
 import { kustomization } from "./kustomization.ts";
 import { WAVES } from "./labels.ts";
@@ -65,20 +65,36 @@ export async function renderCluster(
 
   const allowed = new Set<string>(OWNED_NAMESPACES);
   const namespaces = new Set<string>();
-  const clusterScoped = new Map<string, { group: string; kind: string }>();
+  const clusterScoped = new Map<string, GroupKind>();
   clusterScoped.set("/Namespace", { group: "", kind: "Namespace" });
+  const foreignKinds = new Map<string, Map<string, GroupKind>>();
   for (const rendered of apps) {
     const foreign = new Set(rendered.app.foreignNamespaces?.(cluster) ?? []);
     for (const object of rendered.objects) {
       const ns = object.metadata.namespace;
+      if (foreign.size > 0) {
+        // An app in foreign namespaces has a project of its own: only namespaced kinds, only there.
+        if (isClusterScoped(object.kind) || !ns || !foreign.has(ns)) {
+          throw new RenderError(
+            environment,
+            rendered.app.chart,
+            `${object.kind} ${object.metadata.name} must be namespaced in ${[...foreign].join(" or ")} (the app's project admits nothing else)`,
+          );
+        }
+        const group = apiGroup(object.apiVersion);
+        const kinds = foreignKinds.get(rendered.folder) ?? new Map<string, GroupKind>();
+        kinds.set(`${group}/${object.kind}`, { group, kind: object.kind });
+        foreignKinds.set(rendered.folder, kinds);
+        continue;
+      }
       if (isClusterScoped(object.kind)) {
         const group = apiGroup(object.apiVersion);
         clusterScoped.set(`${group}/${object.kind}`, { group, kind: object.kind });
-      } else if (ns && !allowed.has(ns) && !foreign.has(ns)) {
+      } else if (ns && !allowed.has(ns)) {
         throw new RenderError(
           environment,
           rendered.app.chart,
-          `${object.kind} ${object.metadata.name} is in namespace "${ns}"; the platform deploys only into ${[...allowed, ...foreign].join(", ")}`,
+          `${object.kind} ${object.metadata.name} is in namespace "${ns}"; the platform deploys only into ${[...allowed].join(", ")}`,
         );
       } else if (ns) {
         namespaces.add(ns);
@@ -89,12 +105,17 @@ export async function renderCluster(
   const folders: AppFolder[] = [
     // Namespaces are cluster-scoped; the destination namespace only satisfies the project.
     { name: NAMESPACES_FOLDER, namespace: OWNED_NAMESPACES[0], wave: WAVES.namespaces, autoscaled: [] },
-    ...apps.map((rendered) => ({
-      name: rendered.folder,
-      namespace: rendered.app.namespace,
-      wave: rendered.app.wave,
-      autoscaled: rendered.autoscaled,
-    })),
+    ...apps.map((rendered) => {
+      const kinds = foreignKinds.get(rendered.folder);
+      const foreign = rendered.app.foreignNamespaces?.(cluster);
+      return {
+        name: rendered.folder,
+        namespace: rendered.app.namespace,
+        wave: rendered.app.wave,
+        autoscaled: rendered.autoscaled,
+        ...(foreign ? { foreign: { namespaces: foreign, kinds: [...(kinds?.values() ?? [])] } } : {}),
+      };
+    }),
   ];
   const written: RenderedFolder[] = [
     ownFolder(cluster, NAMESPACES_FOLDER, namespaceObjects(cluster), "generators/render/namespaces.ts"),

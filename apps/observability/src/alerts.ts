@@ -50,6 +50,17 @@ export interface RuleGroup {
 
 const pct = "{{ $value | humanizePercentage }}";
 
+/**
+ * The share of `lost` among all outcomes per `by` group, over 5 minutes: lost / (kept + lost), so a
+ * total outage reads 100% rather than 0/0.
+ */
+function lossShare(lost: string, kept: string, by: string): string {
+  const r = (metric: string) => `sum by (${by}) (rate(${metric}[5m]))`;
+  return `${r(lost)}
+  / (${r(kept)}
+   + ${r(lost)})`;
+}
+
 export function alertDefinitions(s: ObservabilitySettings): AlertDefinition[] {
   const loss = s.thresholds.spanLossRatio;
   const lossText = `${+(loss * 100).toFixed(3)}%`;
@@ -70,9 +81,7 @@ export function alertDefinitions(s: ObservabilitySettings): AlertDefinition[] {
     },
     {
       alert: "OtelCollectorRefusingSpans",
-      expr: `sum by (${byTier}, receiver) (rate(${OTELCOL.receiverRefused}{${COLLECTOR}}[5m]))
-  / (sum by (${byTier}, receiver) (rate(${OTELCOL.receiverAccepted}{${COLLECTOR}}[5m]))
-   + sum by (${byTier}, receiver) (rate(${OTELCOL.receiverRefused}{${COLLECTOR}}[5m])))
+      expr: `${lossShare(`${OTELCOL.receiverRefused}{${COLLECTOR}}`, `${OTELCOL.receiverAccepted}{${COLLECTOR}}`, `${byTier}, receiver`)}
   > ${loss}`,
       for: "5m",
       severity: "warning",
@@ -85,9 +94,7 @@ export function alertDefinitions(s: ObservabilitySettings): AlertDefinition[] {
     },
     {
       alert: "OtelCollectorExportFailing",
-      expr: `sum by (${byTier}, exporter) (rate(${OTELCOL.exporterSendFailed}{${COLLECTOR}}[5m]))
-  / (sum by (${byTier}, exporter) (rate(${OTELCOL.exporterSent}{${COLLECTOR}}[5m]))
-   + sum by (${byTier}, exporter) (rate(${OTELCOL.exporterSendFailed}{${COLLECTOR}}[5m])))
+      expr: `${lossShare(`${OTELCOL.exporterSendFailed}{${COLLECTOR}}`, `${OTELCOL.exporterSent}{${COLLECTOR}}`, `${byTier}, exporter`)}
   > ${loss}`,
       for: "10m",
       severity: "critical",

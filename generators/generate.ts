@@ -2,6 +2,8 @@
 // the working tree (--check) or swap each changed cluster in. Nothing is written unless every
 // selected cluster loaded and rendered, and no guard (folder removal) objected.
 import { performance } from "node:perf_hooks";
+import { computeImpact } from "./impact/model.ts";
+import { type Acknowledged, formatText, type ImpactReport, unacknowledged } from "./impact/report.ts";
 import { discoverClusters, loadCluster } from "./load.ts";
 import type { Cluster } from "./model/types.ts";
 import { ModelError } from "./model/validate.ts";
@@ -19,6 +21,8 @@ export interface GenerateOptions {
   environment?: string;
   /** Allow removing a whole app folder or a cluster whose model is gone. */
   allowRemove: boolean;
+  /** Risky changes (data loss, a refused sync) the author accepts, each with a reason. */
+  acknowledged?: Acknowledged[];
   /** Progress, summaries and --check reports (stdout in the CLI). */
   log: (line: string) => void;
   /** What stopped the run (stderr in the CLI). */
@@ -172,6 +176,24 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     );
   }
 
+  // What the change will do to each cluster; a risky change needs an acknowledgement.
+  const report: ImpactReport = {
+    clusters: plans.map((plan) => computeImpact(plan.current, plan.output.files, plan.environment)),
+    acknowledged: options.acknowledged ?? [],
+  };
+  const open = unacknowledged(report);
+  if (open.length > 0) {
+    for (const line of formatText(report).trimEnd().split("\n")) error(line);
+    return fail(
+      error,
+      [
+        ...open.map((risk) => `generate: ${risk.id} needs an acknowledgement`),
+        'generate: do what "safely:" says, then re-run with --acknowledge "<id>: <reason>" for each (and put the same in the commit message as "Impact-Acknowledged: <id>: <reason>" for CI); nothing written',
+      ],
+      1,
+    );
+  }
+
   // 4. Swap in each cluster that changed.
   const totals = { written: 0, changed: 0, removed: 0, unchanged: 0 };
   for (const plan of plans) {
@@ -192,6 +214,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     await removeCluster(root, orphan);
     log(`removed ${clusterDir(orphan)}/`);
   }
+  for (const line of formatText(report).trimEnd().split("\n")) log(line);
   log(
     `generate: ${totals.written} written, ${totals.changed} changed, ${totals.removed} removed, ${totals.unchanged} unchanged (${plans.length} clusters, ${seconds(started)})`,
   );

@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { SchemaRegistry, SUPPORTED_KUBERNETES_VERSIONS, validateObjects } from "../schemas/validate.ts";
+import { resolveRef } from "../scripts/git.ts";
 import { checkTempo, helmLintTasks, limited, listCharts, otelcolTasks } from "./config/checks.ts";
 import { BUILTIN_CHECKS } from "./engine/checks.ts";
 import { clusterKubernetesVersion } from "./engine/cluster-version.ts";
@@ -11,7 +12,7 @@ import { findingOn } from "./engine/finding.ts";
 import { embeddedYamlProblems, isKustomization, listFiles, loadTerraform, loadYaml } from "./engine/load.ts";
 import type { Finding, K8sObject, KubernetesRule, Rule, TerraformRule } from "./engine/types.ts";
 import { applyWaivers, checkAnnotationWaivers, readWaivers } from "./engine/waivers.ts";
-import { baseObjects, resolveRef } from "./live/base.ts";
+import { baseObjects } from "./live/base.ts";
 import { runLivePhase } from "./live/phase.ts";
 import { RULES } from "./rules/index.ts";
 

@@ -1,38 +1,9 @@
 // The rendered tree of a cluster at another git revision (the base of a change), read straight
 // from git's object store: no checkout, so the work tree is never touched.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { readBlobs } from "../../scripts/git.ts";
 import { isValuesFragment, parseYamlFile } from "../engine/load.ts";
 import type { K8sObject } from "../engine/types.ts";
-
-/** The full commit id of `ref`, or an error that says the ref does not exist. */
-export function resolveRef(root: string, ref: string): string {
-  const result = spawnSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
-    cwd: root,
-    encoding: "utf8",
-  });
-  if (result.status !== 0) throw new Error(`--base ${ref}: no such commit in this repository`);
-  return result.stdout.trim();
-}
-
-/** Reads many blobs with one `git cat-file --batch`. */
-function readBlobs(root: string, specs: readonly string[]): string[] {
-  const output = execFileSync("git", ["cat-file", "--batch"], {
-    cwd: root,
-    input: `${specs.join("\n")}\n`,
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  const texts: string[] = [];
-  let at = 0;
-  for (const spec of specs) {
-    const newline = output.indexOf(10, at);
-    const header = output.subarray(at, newline).toString("utf8");
-    const size = Number(/ blob (\d+)$/.exec(header)?.[1]);
-    if (!Number.isFinite(size)) throw new Error(`git cat-file: unexpected answer for ${spec}: ${header}`);
-    texts.push(output.subarray(newline + 1, newline + 1 + size).toString("utf8"));
-    at = newline + 1 + size + 1;
-  }
-  return texts;
-}
 
 /** Every object of clusters/<environment>/ at `commit`, or null when the cluster did not exist then. */
 export function baseObjects(root: string, commit: string, environment: string): K8sObject[] | null {

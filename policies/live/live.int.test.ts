@@ -269,9 +269,23 @@ test("validate --live --base: growing tempo.ingester.volumeSize fails on the Sta
     assert.match(text, /volumeSize: "20Gi"/);
     writeFileSync(model, text.replace('volumeSize: "20Gi"', 'volumeSize: "40Gi"'));
     const node = process.execPath;
-    const generate = spawnSync(node, ["generators/cli.ts", "--env", "staging"], { cwd: dir, encoding: "utf8" });
+    // generate's impact report refuses it until acknowledged; the offline gate accepts it, and only
+    // the live upgrade check sees what the API server will say.
+    const refused = spawnSync(node, ["generators/cli.ts", "--env", "staging"], { cwd: dir, encoding: "utf8" });
+    assert.is(refused.status, 1, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /immutable-field@staging\/StatefulSet\/tempo-ingester needs an acknowledgement/);
+    const generate = spawnSync(
+      node,
+      [
+        "generators/cli.ts",
+        "--env",
+        "staging",
+        "--acknowledge",
+        "immutable-field@staging/StatefulSet/tempo-ingester: the test wants the refused update",
+      ],
+      { cwd: dir, encoding: "utf8" },
+    );
     assert.is(generate.status, 0, generate.stdout + generate.stderr);
-    // generate and the offline gate accept the change: only the live upgrade check sees it.
     const validate = spawnSync(
       node,
       ["policies/cli.ts", "clusters/staging", "--no-config-checks", "--live", "--base", "HEAD", "--format", "json"],

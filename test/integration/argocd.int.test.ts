@@ -356,7 +356,17 @@ test("an immutable change fails the sync exactly as the live upgrade check predi
   const running = renderedObjects();
   const edit = (text: string) => text.replace('volumeSize: "10Gi"', 'volumeSize: "20Gi"');
   writeFileSync(model(), edit(readFileSync(model(), "utf8")));
-  const run = runGenerate(state.scratch, "--env", ENV);
+  // generate names the risk and refuses it unacknowledged (generators/impact).
+  const refused = runGenerate(state.scratch, "--env", ENV);
+  assert.is(refused.status, 1, refused.stdout + refused.stderr);
+  assert.match(refused.stderr, /immutable-field@dev\/StatefulSet\/tempo needs an acknowledgement/);
+  const run = runGenerate(
+    state.scratch,
+    "--env",
+    ENV,
+    "--acknowledge",
+    "immutable-field@dev/StatefulSet/tempo: the test wants the refused sync",
+  );
   assert.is(run.status, 0, run.stdout + run.stderr);
   const minor = clusterKubernetesVersion(state.scratch, ENV) as string;
   const prediction = await runLivePhase({

@@ -1,0 +1,138 @@
+// Each risk rule on the smallest trees that show it, with the change that must stay quiet.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { toYaml } from "../render/yaml.ts";
+import { computeImpact, type Tree } from "./model.ts";
+import { bytes } from "./risks.ts";
+
+const ENV = "prod";
+
+function statefulSet(name: string, spec: Record<string, unknown>): string {
+  return toYaml({ apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name, namespace: "tempo" }, spec });
+}
+
+function tree(files: Record<string, string>): Tree {
+  return new Map(Object.entries(files));
+}
+
+const claim = (size: string) => [{ metadata: { name: "data" }, spec: { resources: { requests: { storage: size } } } }];
+const risks = (before: Tree, after: Tree) => computeImpact(before, after, ENV).risks.map((r) => r.id);
+const file = "clusters/prod/tempo/statefulset-tempo-ingester.yaml";
+const gateway = "clusters/prod/otel-collector/statefulset-otel-collector-gateway.yaml";
+
+test("quantities compare across units", () => {
+  assert.ok(bytes("100Gi") > bytes("50Gi"));
+  assert.is(bytes("1Gi"), bytes("1024Mi"));
+  assert.ok(bytes("1G") < bytes("1Gi"));
+  assert.ok(Number.isNaN(bytes("lots")));
+});
+
+test("immutable-field: a StatefulSet's volumeClaimTemplates, serviceName or selector; not its replicas or template", () => {
+  const before = tree({
+    [file]: statefulSet("tempo-ingester", { replicas: 3, serviceName: "a", volumeClaimTemplates: claim("10Gi") }),
+  });
+  assert.equal(
+    risks(
+      before,
+      tree({
+        [file]: statefulSet("tempo-ingester", { replicas: 3, serviceName: "b", volumeClaimTemplates: claim("10Gi") }),
+      }),
+    ),
+    ["immutable-field@prod/StatefulSet/tempo-ingester"],
+  );
+  assert.equal(
+    risks(
+      before,
+      tree({
+        [file]: statefulSet("tempo-ingester", {
+          replicas: 4,
+          serviceName: "a",
+          volumeClaimTemplates: claim("10Gi"),
+          template: { x: 1 },
+        }),
+      }),
+    ),
+    [],
+  );
+});
+
+test("storage-shrink comes with the immutable change; growing is only the immutable change", () => {
+  const before = tree({ [file]: statefulSet("tempo-ingester", { replicas: 3, volumeClaimTemplates: claim("10Gi") }) });
+  assert.equal(
+    risks(before, tree({ [file]: statefulSet("tempo-ingester", { replicas: 3, volumeClaimTemplates: claim("5Gi") }) })),
+    ["immutable-field@prod/StatefulSet/tempo-ingester", "storage-shrink@prod/StatefulSet/tempo-ingester"],
+  );
+  assert.equal(
+    risks(
+      before,
+      tree({ [file]: statefulSet("tempo-ingester", { replicas: 3, volumeClaimTemplates: claim("20Gi") }) }),
+    ),
+    ["immutable-field@prod/StatefulSet/tempo-ingester"],
+  );
+});
+
+test("scale-down of any StatefulSet (ingesters, the Collector gateway's queue); scale-up is safe", () => {
+  const gw = (replicas: number) => tree({ [gateway]: statefulSet("otel-collector-gateway", { replicas }) });
+  assert.equal(risks(gw(3), gw(2)), ["scale-down@prod/StatefulSet/otel-collector-gateway"]);
+  assert.match(computeImpact(gw(3), gw(2), ENV).risks[0]?.summary ?? "", /export queue/);
+  assert.equal(risks(gw(2), gw(3)), []);
+});
+
+test("immutable-field: a Deployment's selector", () => {
+  const deployment = (app: string) =>
+    tree({
+      "clusters/prod/tempo/deployment-tempo-querier.yaml": toYaml({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "tempo-querier", namespace: "tempo" },
+        spec: { selector: { matchLabels: { app } } },
+      }),
+    });
+  assert.equal(risks(deployment("a"), deployment("b")), ["immutable-field@prod/Deployment/tempo-querier"]);
+});
+
+test("retention-shortened, read from Tempo's config; lengthening is safe", () => {
+  const config = (retention: string) =>
+    tree({
+      "clusters/prod/tempo/configmap-tempo-config.yaml": toYaml({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "tempo-config", namespace: "tempo" },
+        data: { "tempo.yaml": `compactor:\n  compaction:\n    block_retention: ${retention}\n` },
+      }),
+    });
+  assert.equal(risks(config("336h"), config("168h")), ["retention-shortened@prod/tempo"]);
+  assert.equal(risks(config("336h"), config("720h")), []);
+  assert.equal(computeImpact(config("336h"), config("168h"), ENV).retention?.to, "168h");
+});
+
+test("terraform-replace: a bucket or role rename; a retention change is in place", () => {
+  const tfvars = (vars: Record<string, unknown>) =>
+    tree({ "terraform/environments/prod/cluster.auto.tfvars.json": JSON.stringify({ "//": "generated", ...vars }) });
+  assert.equal(
+    risks(tfvars({ bucket_name: "a", retention_hours: 1 }), tfvars({ bucket_name: "b", retention_hours: 2 })),
+    ["terraform-replace@prod/bucket_name"],
+  );
+  const impact = computeImpact(tfvars({ retention_hours: 1 }), tfvars({ retention_hours: 2 }), ENV);
+  assert.equal(impact.terraform, [{ key: "retention_hours", from: 1, to: 2, replaces: false }]);
+});
+
+test("created and pruned objects; kustomizations and values fragments are not objects", () => {
+  const before = tree({
+    "clusters/prod/tempo/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n",
+    "clusters/prod/grafana/datasources.values.yaml": "datasources: {}\n",
+    [file]: statefulSet("tempo-ingester", { replicas: 3 }),
+  });
+  const after = tree({ [gateway]: statefulSet("otel-collector-gateway", { replicas: 2 }) });
+  const impact = computeImpact(before, after, ENV);
+  assert.equal(
+    impact.created.map((r) => r.name),
+    ["otel-collector-gateway"],
+  );
+  assert.equal(
+    impact.pruned.map((r) => r.name),
+    ["tempo-ingester"],
+  );
+});
+
+test.run();

@@ -30,6 +30,7 @@ const EXPECTED: Record<string, string> = {
   tail sampling policies:
     before: drop-health-checks (drop); keep-errors (status_code); keep-slow (latency); baseline (probabilistic, 10%)
     after:  drop-health-checks (drop); keep-errors (status_code); keep-slow (latency); baseline (probabilistic, 5%)
+    ordinary traces kept (no error, not slow, no service rule): 10% → 5%
   updated in place:
     ConfigMap/otel-collector-gateway: data.config.yaml
 `,

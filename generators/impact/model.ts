@@ -179,6 +179,16 @@ function retentionOf(objects: Map<string, Parsed>): string | null {
   return null;
 }
 
+/**
+ * The share of ordinary traces (no error, not slow, no service rule) tail sampling keeps: the
+ * largest top-level probabilistic policy (they hash the same trace id, so they overlap rather
+ * than add up); 0 when there is none.
+ */
+export function ordinaryShare(policies: string[]): number {
+  const shares = policies.map((p) => /^\S+ \(probabilistic, ([\d.]+)%\)$/.exec(p)?.[1]).filter((v) => v !== undefined);
+  return Math.max(0, ...shares.map(Number));
+}
+
 /** The gateway's tail-sampling policies (names, with the probabilistic share), or null without one. */
 function samplingOf(objects: Map<string, Parsed>): string[] | null {
   for (const o of objects.values()) {

@@ -1,7 +1,7 @@
 // The impact of a change, as a person reads it: plain text for the terminal (`generate`, `npm run
 // impact`), markdown for the PR comment and the job summary, JSON for tools.
 import type { ClusterImpact, ObjectRef, Rollout } from "./model.ts";
-import { isEmpty } from "./model.ts";
+import { isEmpty, ordinaryShare } from "./model.ts";
 import type { Risk } from "./risks.ts";
 
 export interface Acknowledged {
@@ -57,6 +57,7 @@ function facts(impact: ClusterImpact): Fact[] {
       sub: [
         `before: ${impact.sampling.from.join("; ") || "none"}`,
         `after:  ${impact.sampling.to.join("; ") || "none"}`,
+        `ordinary traces kept (no error, not slow, no service rule): ${ordinaryShare(impact.sampling.from)}% → ${ordinaryShare(impact.sampling.to)}%`,
       ],
     });
   }

@@ -2,7 +2,11 @@
 // Precedence, highest first: options passed to initTracing() > environment (OTEL_* standard
 // variables, GL_* extras) > documented defaults. The one exception is OTEL_SDK_DISABLED=true,
 // which always wins so operators can switch tracing off without a redeploy of code.
-// Every invalid value throws a ConfigError naming the setting, the value and what is allowed.
+//
+// Fail open: an invalid or unsupported value in the environment (a shared ConfigMap with
+// OTEL_PROPAGATORS=tracecontext,baggage,b3, say) is warned about once — the setting, the value,
+// what is supported, what is used instead — and ignored; tracing stays on. An invalid option given
+// in code throws a ConfigError naming the option: that is a programming error, caught in tests.
 
 export type OtlpProtocol = "http/protobuf" | "http/json" | "grpc";
 export type OtlpCompression = "gzip" | "none";
@@ -131,6 +135,8 @@ export interface TracingConfig {
   shutdownTimeoutMillis: number;
   handleSignals: boolean;
   logLevel: LogLevel;
+  /** One line per environment value that was invalid or unsupported and was ignored. */
+  warnings: string[];
 }
 
 export class ConfigError extends Error {
@@ -144,10 +150,80 @@ export class ConfigError extends Error {
 
 export const DEFAULT_IGNORE_PATHS = ["/healthz", "/livez", "/readyz", "/health", "/ready", "/metrics"];
 const PROTOCOLS: readonly OtlpProtocol[] = ["http/protobuf", "http/json", "grpc"];
+const TRACES_EXPORTERS: readonly TracesExporterKind[] = ["otlp", "console", "none"];
+const METRICS_EXPORTERS: readonly MetricsExporterKind[] = ["otlp", "prometheus", "none"];
+const RESPONSE_HEADERS: readonly TraceResponseHeader[] = ["traceparent", "x-trace-id", "none"];
 const LOG_LEVELS: readonly LogLevel[] = ["none", "error", "warn", "info", "debug", "verbose", "all"];
 const PROPAGATORS: readonly PropagatorName[] = ["tracecontext", "baggage"];
+// Every choice stays parent-based: a service must honour its caller's decision, or the Collector's
+// tail sampling would see broken traces.
+const SAMPLERS = [
+  "always_on",
+  "always_off",
+  "traceidratio",
+  "parentbased_always_on",
+  "parentbased_always_off",
+  "parentbased_traceidratio",
+] as const;
 
 type Env = Record<string, string | undefined>;
+
+/**
+ * Reads the environment failing open: a value that does not parse is recorded as a warning and
+ * the fallback used instead.
+ */
+class EnvReader {
+  readonly warnings: string[] = [];
+  readonly #env: Env;
+  constructor(env: Env) {
+    this.#env = env;
+  }
+  raw(name: string): string | undefined {
+    return envValue(this.#env, name);
+  }
+  /** The first of `names` that is set, parsed; `fallback` when none is set or the value is invalid. */
+  read<T>(names: string | readonly string[], parse: (value: string, setting: string) => T, fallback: T): T {
+    for (const name of typeof names === "string" ? [names] : names) {
+      const value = this.raw(name);
+      if (value === undefined) continue;
+      try {
+        return parse(value, name);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        this.warn(`${error.message}; ignored, using ${describe(fallback)}`);
+        return fallback;
+      }
+    }
+    return fallback;
+  }
+  /** A list setting: unsupported items are warned about and dropped, the rest kept. */
+  list<T extends string>(
+    name: string,
+    allowed: readonly T[],
+    fallback: readonly T[],
+    ignore: readonly string[] = [],
+  ): T[] {
+    const value = this.raw(name);
+    if (value === undefined) return [...fallback];
+    const items = list(value).filter((item) => !ignore.includes(item));
+    const unsupported = items.filter((item) => !(allowed as readonly string[]).includes(item));
+    if (unsupported.length > 0) {
+      this.warn(
+        `@greenlang/tracing: ${name}=${JSON.stringify(value)}: ${unsupported.join(", ")} ${unsupported.length === 1 ? "is" : "are"} not supported (supported: ${allowed.join(", ")}); ignored`,
+      );
+    }
+    return items.filter((item): item is T => (allowed as readonly string[]).includes(item));
+  }
+  warn(message: string): void {
+    if (!this.warnings.includes(message)) this.warnings.push(message);
+  }
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return value.length === 0 ? "none" : value.join(",");
+  if (value && typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
 
 function envValue(env: Env, name: string): string | undefined {
   const raw = env[name];
@@ -241,18 +317,13 @@ function instrumentationList(setting: string, names: readonly string[]): Instrum
   return names.map((n) => oneOf(setting, n, INSTRUMENTATION_NAMES));
 }
 
-function resolveInstrumentations(options: TracingOptions, env: Env): InstrumentationName[] {
+function resolveInstrumentations(options: TracingOptions, env: EnvReader): InstrumentationName[] {
   if (options.instrumentations) return instrumentationList("instrumentations", options.instrumentations);
-  const enabled = envValue(env, "OTEL_NODE_ENABLED_INSTRUMENTATIONS");
-  const disabled = envValue(env, "OTEL_NODE_DISABLED_INSTRUMENTATIONS");
-  let names: InstrumentationName[] = enabled
-    ? instrumentationList("OTEL_NODE_ENABLED_INSTRUMENTATIONS", list(enabled))
-    : [...INSTRUMENTATION_NAMES];
-  if (disabled) {
-    const off = new Set(instrumentationList("OTEL_NODE_DISABLED_INSTRUMENTATIONS", list(disabled)));
-    names = names.filter((n) => !off.has(n));
-  }
-  return names;
+  // Names this distribution has no instrumentation for are ignored with a warning: disabling one
+  // it does not have is a no-op, and enabling one cannot turn the others off.
+  const names = env.list("OTEL_NODE_ENABLED_INSTRUMENTATIONS", INSTRUMENTATION_NAMES, INSTRUMENTATION_NAMES);
+  const off = new Set(env.list("OTEL_NODE_DISABLED_INSTRUMENTATIONS", INSTRUMENTATION_NAMES, []));
+  return names.filter((n) => !off.has(n));
 }
 
 function trimSlash(url: string): string {
@@ -269,24 +340,24 @@ function checkUrl(setting: string, value: string): string {
   return value;
 }
 
-function resolveEndpoints(options: TracingOptions, env: Env, protocol: OtlpProtocol) {
+function resolveEndpoints(options: TracingOptions, env: EnvReader, protocol: OtlpProtocol) {
   const grpc = protocol === "grpc";
   const defaultBase = grpc ? "http://localhost:4317" : "http://localhost:4318";
-  const baseSetting = options.endpoint !== undefined ? "endpoint" : "OTEL_EXPORTER_OTLP_ENDPOINT";
   const base = trimSlash(
-    checkUrl(baseSetting, options.endpoint ?? envValue(env, "OTEL_EXPORTER_OTLP_ENDPOINT") ?? defaultBase),
+    options.endpoint !== undefined
+      ? checkUrl("endpoint", options.endpoint)
+      : env.read("OTEL_EXPORTER_OTLP_ENDPOINT", (v, s) => checkUrl(s, v), defaultBase),
   );
-  const signalTraces = options.endpoint === undefined ? envValue(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") : undefined;
-  const tracesEndpoint = signalTraces
-    ? checkUrl("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", signalTraces)
-    : grpc
-      ? base
-      : `${base}/v1/traces`;
+  const defaultTraces = grpc ? base : `${base}/v1/traces`;
+  const tracesEndpoint =
+    options.endpoint === undefined
+      ? env.read("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", (v, s) => checkUrl(s, v), defaultTraces)
+      : defaultTraces;
   // Span metrics go out as OTLP/HTTP JSON (it carries exemplars); beside a gRPC traces endpoint
   // that means the same host on the OTLP/HTTP port.
-  const signalMetrics = envValue(env, "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT");
+  const signalMetrics = env.read("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", (v, s) => checkUrl(s, v), "");
   let metricsEndpoint: string;
-  if (signalMetrics) metricsEndpoint = checkUrl("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", signalMetrics);
+  if (signalMetrics) metricsEndpoint = signalMetrics;
   else if (grpc) {
     const url = new URL(base);
     url.port = "4318";
@@ -295,24 +366,23 @@ function resolveEndpoints(options: TracingOptions, env: Env, protocol: OtlpProto
   return { tracesEndpoint, metricsEndpoint };
 }
 
-function resolveRedaction(options: TracingOptions, env: Env): Required<RedactionOptions> {
+function resolveRedaction(options: TracingOptions, env: EnvReader): Required<RedactionOptions> {
   const given = options.redaction ?? {};
-  const enabledEnv = envValue(env, "GL_REDACTION_ENABLED");
-  const allowEnv = envValue(env, "GL_REDACTION_ALLOW_KEYS");
-  const denyEnv = envValue(env, "GL_REDACTION_DENY_KEYS");
+  const allowEnv = env.raw("GL_REDACTION_ALLOW_KEYS");
+  const denyEnv = env.raw("GL_REDACTION_DENY_KEYS");
   return {
-    enabled: given.enabled ?? (enabledEnv ? bool("GL_REDACTION_ENABLED", enabledEnv) : true),
+    // An unreadable value keeps redaction on: failing open never means leaking secrets.
+    enabled: given.enabled ?? env.read("GL_REDACTION_ENABLED", (v, s) => bool(s, v), true),
     allowKeys: given.allowKeys ?? (allowEnv ? list(allowEnv) : []),
     denyKeys: given.denyKeys ?? (denyEnv ? list(denyEnv) : []),
   };
 }
 
-function resolveBatch(options: TracingOptions, env: Env): Required<BatchOptions> {
+function resolveBatch(options: TracingOptions, env: EnvReader): Required<BatchOptions> {
   const b = options.batch ?? {};
   const pick = (key: keyof BatchOptions, envName: string, fallback: number, min: number): number => {
     if (b[key] !== undefined) return integer(`batch.${key}`, b[key], min);
-    const raw = envValue(env, envName);
-    return raw === undefined ? fallback : integer(envName, raw, min);
+    return env.read(envName, (v, s) => integer(s, v, min), fallback);
   };
   // Tuned for services: a larger queue than the SDK's 2048 rides out a Collector restart, a 1 s
   // delay keeps traces visible quickly, and a 10 s export timeout matches the OTLP exporter's.
@@ -323,131 +393,123 @@ function resolveBatch(options: TracingOptions, env: Env): Required<BatchOptions>
     exportTimeoutMillis: pick("exportTimeoutMillis", "OTEL_BSP_EXPORT_TIMEOUT", 10000, 1),
   };
   if (batch.maxExportBatchSize > batch.maxQueueSize) {
-    throw new ConfigError(
+    const error = new ConfigError(
       "batch.maxExportBatchSize / OTEL_BSP_MAX_EXPORT_BATCH_SIZE",
       batch.maxExportBatchSize,
       `at most the queue size (${batch.maxQueueSize})`,
     );
+    if (b.maxExportBatchSize !== undefined && b.maxQueueSize !== undefined) throw error;
+    env.warn(`${error.message}; ignored, using ${batch.maxQueueSize}`);
+    batch.maxExportBatchSize = batch.maxQueueSize;
   }
   return batch;
 }
 
-function resolveSampling(options: TracingOptions, env: Env): { samplingRatio: number; samplingRules: SamplingRule[] } {
+function resolveSampling(
+  options: TracingOptions,
+  env: EnvReader,
+): { samplingRatio: number; samplingRules: SamplingRule[] } {
   let samplingRatio = 1;
   if (options.samplingRatio !== undefined) samplingRatio = ratio("samplingRatio", options.samplingRatio);
   else {
-    const sampler = envValue(env, "OTEL_TRACES_SAMPLER");
-    const arg = envValue(env, "OTEL_TRACES_SAMPLER_ARG");
+    const sampler = env.read("OTEL_TRACES_SAMPLER", (v, s) => oneOf(s, v, SAMPLERS), undefined);
     if (sampler !== undefined) {
-      // Every choice stays parent-based: a service must honour its caller's decision, or the
-      // Collector's tail sampling would see broken traces.
-      const allowed = [
-        "always_on",
-        "always_off",
-        "traceidratio",
-        "parentbased_always_on",
-        "parentbased_always_off",
-        "parentbased_traceidratio",
-      ];
-      oneOf("OTEL_TRACES_SAMPLER", sampler, allowed);
       if (sampler.endsWith("always_off")) samplingRatio = 0;
       else if (sampler.endsWith("traceidratio"))
-        samplingRatio = arg === undefined ? 1 : ratio("OTEL_TRACES_SAMPLER_ARG", arg);
+        samplingRatio = env.read("OTEL_TRACES_SAMPLER_ARG", (v, s) => ratio(s, v), 1);
     }
   }
-  const rulesEnv = envValue(env, "GL_SAMPLING_RULES");
   const samplingRules = options.samplingRules
     ? validateRules(options.samplingRules)
-    : rulesEnv
-      ? parseSamplingRules("GL_SAMPLING_RULES", rulesEnv)
-      : [];
+    : env.read("GL_SAMPLING_RULES", (v, s) => parseSamplingRules(s, v), []);
   return { samplingRatio, samplingRules };
 }
 
-export function resolveConfig(options: TracingOptions = {}, env: Env = process.env): TracingConfig {
-  const disabledEnv = envValue(env, "OTEL_SDK_DISABLED");
-  const disabled = (disabledEnv !== undefined && bool("OTEL_SDK_DISABLED", disabledEnv)) || options.disabled === true;
+export function resolveConfig(options: TracingOptions = {}, environment: Env = process.env): TracingConfig {
+  const env = new EnvReader(environment);
+  // Read first, so that OTEL_SDK_DISABLED=true always wins.
+  const disabled = env.read("OTEL_SDK_DISABLED", (v, s) => bool(s, v), false) || options.disabled === true;
 
-  const resourceEnv = envValue(env, "OTEL_RESOURCE_ATTRIBUTES");
-  const fromEnvResource = resourceEnv ? parseKeyValueList("OTEL_RESOURCE_ATTRIBUTES", resourceEnv) : {};
+  const fromEnvResource = env.read("OTEL_RESOURCE_ATTRIBUTES", (v, s) => parseKeyValueList(s, v), {});
   const resourceAttributes = { ...fromEnvResource, ...options.resourceAttributes };
 
   const serviceName =
     options.serviceName ??
-    envValue(env, "OTEL_SERVICE_NAME") ??
+    env.raw("OTEL_SERVICE_NAME") ??
     fromEnvResource["service.name"] ??
     `unknown_service:${process.argv0}`;
 
-  const protocolSetting = options.protocol !== undefined ? "protocol" : "OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL";
-  const protocol = oneOf(
-    protocolSetting,
-    options.protocol ??
-      envValue(env, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") ??
-      envValue(env, "OTEL_EXPORTER_OTLP_PROTOCOL") ??
-      "http/protobuf",
-    PROTOCOLS,
-  );
+  const protocol =
+    options.protocol !== undefined
+      ? oneOf("protocol", options.protocol, PROTOCOLS)
+      : env.read(
+          ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"],
+          (v, s) => oneOf(s, v, PROTOCOLS),
+          "http/protobuf" as OtlpProtocol,
+        );
 
-  const headersEnv = envValue(env, "OTEL_EXPORTER_OTLP_HEADERS");
-  const tracesHeadersEnv = envValue(env, "OTEL_EXPORTER_OTLP_TRACES_HEADERS");
   const headers = options.headers ?? {
-    ...(headersEnv ? parseKeyValueList("OTEL_EXPORTER_OTLP_HEADERS", headersEnv) : {}),
-    ...(tracesHeadersEnv ? parseKeyValueList("OTEL_EXPORTER_OTLP_TRACES_HEADERS", tracesHeadersEnv) : {}),
+    ...env.read("OTEL_EXPORTER_OTLP_HEADERS", (v, s) => parseKeyValueList(s, v), {}),
+    ...env.read("OTEL_EXPORTER_OTLP_TRACES_HEADERS", (v, s) => parseKeyValueList(s, v), {}),
   };
 
-  const timeoutEnv = envValue(env, "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT") ?? envValue(env, "OTEL_EXPORTER_OTLP_TIMEOUT");
   const timeoutMillis =
     options.timeoutMillis !== undefined
       ? integer("timeoutMillis", options.timeoutMillis, 1)
-      : timeoutEnv
-        ? integer("OTEL_EXPORTER_OTLP_TIMEOUT", timeoutEnv, 1)
-        : 10000;
+      : env.read(
+          ["OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT"],
+          (v, s) => integer(s, v, 1),
+          10000,
+        );
 
-  const compressionEnv =
-    envValue(env, "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION") ?? envValue(env, "OTEL_EXPORTER_OTLP_COMPRESSION");
-  const compression = oneOf<OtlpCompression>(
-    options.compression !== undefined ? "compression" : "OTEL_EXPORTER_OTLP_COMPRESSION",
-    options.compression ?? compressionEnv ?? "gzip",
-    ["gzip", "none"],
-  );
-  const levelEnv = envValue(env, "GL_EXPORTER_OTLP_COMPRESSION_LEVEL");
+  const compression =
+    options.compression !== undefined
+      ? oneOf<OtlpCompression>("compression", options.compression, ["gzip", "none"])
+      : env.read(
+          ["OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION"],
+          (v, s) => oneOf<OtlpCompression>(s, v, ["gzip", "none"]),
+          "gzip" as OtlpCompression,
+        );
   const compressionLevel =
     options.compressionLevel !== undefined
       ? integer("compressionLevel", options.compressionLevel, 1, 9)
-      : levelEnv
-        ? integer("GL_EXPORTER_OTLP_COMPRESSION_LEVEL", levelEnv, 1, 9)
-        : 1;
+      : env.read("GL_EXPORTER_OTLP_COMPRESSION_LEVEL", (v, s) => integer(s, v, 1, 9), 1);
 
-  const ignoreEnv = envValue(env, "GL_IGNORE_PATHS");
-  const metricsEnv = envValue(env, "OTEL_METRICS_EXPORTER");
-  const intervalEnv = envValue(env, "OTEL_METRIC_EXPORT_INTERVAL");
-  const promPortEnv = envValue(env, "OTEL_EXPORTER_PROMETHEUS_PORT");
-  const propagatorsEnv = envValue(env, "OTEL_PROPAGATORS");
-  const shutdownEnv = envValue(env, "GL_SHUTDOWN_TIMEOUT_MS");
-  const headerEnv = envValue(env, "GL_TRACE_RESPONSE_HEADER");
-  const logLevelEnv = envValue(env, "OTEL_LOG_LEVEL");
+  const ignoreEnv = env.raw("GL_IGNORE_PATHS");
 
-  const propagators =
-    options.propagators ??
-    (propagatorsEnv ? list(propagatorsEnv).filter((p) => p !== "none") : ["tracecontext", "baggage"]);
+  // One exporter per signal: of a list (`otlp,console`) the first supported one is used.
+  const firstSupported = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = env.raw(name);
+    if (raw === undefined) return fallback;
+    const items = list(raw);
+    const chosen = items.find((item): item is T => (allowed as readonly string[]).includes(item));
+    if (chosen === undefined) {
+      env.warn(
+        `@greenlang/tracing: ${name}=${JSON.stringify(raw)}: not supported (supported: ${allowed.join(", ")}); using ${fallback}`,
+      );
+      return fallback;
+    }
+    if (items.length > 1) {
+      env.warn(`@greenlang/tracing: ${name}=${JSON.stringify(raw)}: one exporter per signal; using ${chosen}`);
+    }
+    return chosen;
+  };
 
-  return {
+  const config: TracingConfig = {
     disabled,
     serviceName,
-    serviceVersion: options.serviceVersion ?? envValue(env, "GL_SERVICE_VERSION") ?? fromEnvResource["service.version"],
+    serviceVersion: options.serviceVersion ?? env.raw("GL_SERVICE_VERSION") ?? fromEnvResource["service.version"],
     serviceNamespace:
-      options.serviceNamespace ?? envValue(env, "GL_SERVICE_NAMESPACE") ?? fromEnvResource["service.namespace"],
-    environment:
-      options.environment ?? envValue(env, "GL_ENVIRONMENT") ?? fromEnvResource["deployment.environment.name"],
-    cluster: options.cluster ?? envValue(env, "GL_CLUSTER") ?? fromEnvResource["k8s.cluster.name"],
-    gitCommit: envValue(env, "GL_GIT_COMMIT"),
+      options.serviceNamespace ?? env.raw("GL_SERVICE_NAMESPACE") ?? fromEnvResource["service.namespace"],
+    environment: options.environment ?? env.raw("GL_ENVIRONMENT") ?? fromEnvResource["deployment.environment.name"],
+    cluster: options.cluster ?? env.raw("GL_CLUSTER") ?? fromEnvResource["k8s.cluster.name"],
+    gitCommit: env.raw("GL_GIT_COMMIT"),
     resourceAttributes,
     protocol,
-    tracesExporter: oneOf<TracesExporterKind>(
-      options.tracesExporter !== undefined ? "tracesExporter" : "OTEL_TRACES_EXPORTER",
-      options.tracesExporter ?? envValue(env, "OTEL_TRACES_EXPORTER") ?? "otlp",
-      ["otlp", "console", "none"],
-    ),
+    tracesExporter:
+      options.tracesExporter !== undefined
+        ? oneOf<TracesExporterKind>("tracesExporter", options.tracesExporter, TRACES_EXPORTERS)
+        : firstSupported("OTEL_TRACES_EXPORTER", TRACES_EXPORTERS, "otlp"),
     ...resolveEndpoints(options, env, protocol),
     headers,
     timeoutMillis,
@@ -458,45 +520,46 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     ignorePaths: options.ignorePaths ?? (ignoreEnv ? list(ignoreEnv) : DEFAULT_IGNORE_PATHS),
     ...resolveSampling(options, env),
     redaction: resolveRedaction(options, env),
-    tenantBaggageKey: options.tenantBaggageKey ?? envValue(env, "GL_TENANT_BAGGAGE_KEY") ?? "tenant.id",
-    userBaggageKey: options.userBaggageKey ?? envValue(env, "GL_USER_BAGGAGE_KEY") ?? "enduser.id",
-    responseHeader: oneOf<TraceResponseHeader>(
-      options.responseHeader !== undefined ? "responseHeader" : "GL_TRACE_RESPONSE_HEADER",
-      options.responseHeader ?? headerEnv ?? "traceparent",
-      ["traceparent", "x-trace-id", "none"],
-    ),
-    metricsExporter: oneOf<MetricsExporterKind>(
-      options.metricsExporter !== undefined ? "metricsExporter" : "OTEL_METRICS_EXPORTER",
-      options.metricsExporter ?? metricsEnv ?? "otlp",
-      ["otlp", "prometheus", "none"],
-    ),
+    tenantBaggageKey: options.tenantBaggageKey ?? env.raw("GL_TENANT_BAGGAGE_KEY") ?? "tenant.id",
+    userBaggageKey: options.userBaggageKey ?? env.raw("GL_USER_BAGGAGE_KEY") ?? "enduser.id",
+    responseHeader:
+      options.responseHeader !== undefined
+        ? oneOf<TraceResponseHeader>("responseHeader", options.responseHeader, RESPONSE_HEADERS)
+        : env.read(
+            "GL_TRACE_RESPONSE_HEADER",
+            (v, s) => oneOf(s, v, RESPONSE_HEADERS),
+            "traceparent" as TraceResponseHeader,
+          ),
+    metricsExporter:
+      options.metricsExporter !== undefined
+        ? oneOf<MetricsExporterKind>("metricsExporter", options.metricsExporter, METRICS_EXPORTERS)
+        : firstSupported("OTEL_METRICS_EXPORTER", METRICS_EXPORTERS, "otlp"),
     metricsIntervalMillis:
       options.metricsIntervalMillis !== undefined
         ? integer("metricsIntervalMillis", options.metricsIntervalMillis, 100)
-        : intervalEnv
-          ? integer("OTEL_METRIC_EXPORT_INTERVAL", intervalEnv, 100)
-          : 60000,
-    prometheusHost: options.prometheusHost ?? envValue(env, "OTEL_EXPORTER_PROMETHEUS_HOST") ?? "0.0.0.0",
+        : env.read("OTEL_METRIC_EXPORT_INTERVAL", (v, s) => integer(s, v, 100), 60000),
+    prometheusHost: options.prometheusHost ?? env.raw("OTEL_EXPORTER_PROMETHEUS_HOST") ?? "0.0.0.0",
     prometheusPort:
       options.prometheusPort !== undefined
         ? integer("prometheusPort", options.prometheusPort, 0, 65535)
-        : promPortEnv
-          ? integer("OTEL_EXPORTER_PROMETHEUS_PORT", promPortEnv, 0, 65535)
-          : 9464,
-    propagators: propagators.map((p) =>
-      oneOf(options.propagators ? "propagators" : "OTEL_PROPAGATORS", p, PROPAGATORS),
-    ),
+        : env.read("OTEL_EXPORTER_PROMETHEUS_PORT", (v, s) => integer(s, v, 0, 65535), 9464),
+    propagators: options.propagators
+      ? options.propagators.map((p) => oneOf("propagators", p, PROPAGATORS))
+      : env.list("OTEL_PROPAGATORS", PROPAGATORS, PROPAGATORS, ["none"]),
     shutdownTimeoutMillis:
       options.shutdownTimeoutMillis !== undefined
         ? integer("shutdownTimeoutMillis", options.shutdownTimeoutMillis, 1)
-        : shutdownEnv
-          ? integer("GL_SHUTDOWN_TIMEOUT_MS", shutdownEnv, 1)
-          : 5000,
+        : env.read("GL_SHUTDOWN_TIMEOUT_MS", (v, s) => integer(s, v, 1), 5000),
     handleSignals: options.handleSignals ?? true,
-    logLevel: oneOf<LogLevel>(
-      options.logLevel !== undefined ? "logLevel" : "OTEL_LOG_LEVEL",
-      (options.logLevel ?? logLevelEnv ?? "warn").toLowerCase() as LogLevel,
-      LOG_LEVELS,
-    ),
+    logLevel:
+      options.logLevel !== undefined
+        ? oneOf<LogLevel>("logLevel", options.logLevel.toLowerCase() as LogLevel, LOG_LEVELS)
+        : env.read(
+            "OTEL_LOG_LEVEL",
+            (v, s) => oneOf<LogLevel>(s, v.toLowerCase() as LogLevel, LOG_LEVELS),
+            "warn" as LogLevel,
+          ),
+    warnings: env.warnings,
   };
+  return config;
 }

@@ -142,6 +142,8 @@ export function initTracing(options: TracingOptions = {}, hooks: InternalSetupHo
   const config = resolveConfig(options);
   if (config.logLevel !== "none")
     diag.setLogger(new DiagConsoleLogger(), { logLevel: LOG_LEVELS[config.logLevel], suppressOverrideMessage: true });
+  // Environment values that were invalid or unsupported were ignored (fail open): say so, once.
+  for (const warning of config.warnings) diag.warn(warning);
   if (config.disabled) {
     g[HANDLE_KEY] = disabledHandle(config);
     return g[HANDLE_KEY];

@@ -124,37 +124,14 @@ test("OTEL_SDK_DISABLED=true always wins; false and unset leave tracing on", () 
   assert.is(resolveConfig({ disabled: true }, {}).disabled, true);
 });
 
-test("invalid values name the setting, the value and what is allowed", () => {
+test("an invalid option given in code throws, naming the option, the value and what is allowed", () => {
   const cases: [() => unknown, string, RegExp][] = [
-    [
-      () => resolveConfig({}, { OTEL_EXPORTER_OTLP_PROTOCOL: "thrift" }),
-      "OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL",
-      /one of http\/protobuf, http\/json, grpc/,
-    ],
-    [() => resolveConfig({}, { OTEL_BSP_MAX_QUEUE_SIZE: "lots" }), "OTEL_BSP_MAX_QUEUE_SIZE", /an integer from 1/],
-    [
-      () => resolveConfig({}, { OTEL_TRACES_SAMPLER_ARG: "2", OTEL_TRACES_SAMPLER: "traceidratio" }),
-      "OTEL_TRACES_SAMPLER_ARG",
-      /from 0 to 1/,
-    ],
-    [() => resolveConfig({}, { OTEL_TRACES_SAMPLER: "sometimes" }), "OTEL_TRACES_SAMPLER", /parentbased_traceidratio/],
-    [
-      () => resolveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" }),
-      "OTEL_EXPORTER_OTLP_ENDPOINT",
-      /absolute http/,
-    ],
-    [() => resolveConfig({}, { OTEL_SDK_DISABLED: "yes" }), "OTEL_SDK_DISABLED", /true or false/],
-    [
-      () => resolveConfig({}, { GL_EXPORTER_OTLP_COMPRESSION_LEVEL: "11" }),
-      "GL_EXPORTER_OTLP_COMPRESSION_LEVEL",
-      /an integer from 1 to 9/,
-    ],
+    [() => resolveConfig({ protocol: "thrift" as never }, {}), "protocol", /one of http\/protobuf, http\/json, grpc/],
     [() => resolveConfig({ compressionLevel: 0 }, {}), "compressionLevel", /an integer from 1 to 9/],
-    [() => resolveConfig({}, { OTEL_TRACES_EXPORTER: "zipkin" }), "OTEL_TRACES_EXPORTER", /one of otlp, console, none/],
-    [() => resolveConfig({}, { OTEL_RESOURCE_ATTRIBUTES: "novalue" }), "OTEL_RESOURCE_ATTRIBUTES", /key=value/],
+    [() => resolveConfig({ endpoint: "collector:4318" }, {}), "endpoint", /absolute http/],
     [
-      () => resolveConfig({}, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: "http,mongodb" }),
-      "OTEL_NODE_ENABLED_INSTRUMENTATIONS",
+      () => resolveConfig({ instrumentations: ["http", "mongodb" as never] }, {}),
+      "instrumentations",
       /one of http, undici/,
     ],
     [
@@ -179,6 +156,99 @@ test("invalid values name the setting, the value and what is allowed", () => {
     assert.match(error.message, expected);
     assert.match(error.message, /is invalid: expected/);
   }
+});
+
+// Fail open: values that are normal for the other distributions, or simply wrong, in a shared
+// ConfigMap must not switch tracing off for every service. Each is warned about once and ignored.
+test("an invalid or unsupported environment value warns once, names what is used instead, and tracing stays on", () => {
+  const cases: [Record<string, string>, RegExp, (c: ReturnType<typeof resolveConfig>) => void][] = [
+    [
+      { OTEL_NODE_DISABLED_INSTRUMENTATIONS: "fs,pg" },
+      /OTEL_NODE_DISABLED_INSTRUMENTATIONS="fs,pg": fs is not supported \(supported: http, undici,.*\); ignored/,
+      (c) => assert.ok(!c.instrumentations.includes("pg") && c.instrumentations.includes("http")),
+    ],
+    [
+      { OTEL_NODE_ENABLED_INSTRUMENTATIONS: "http,mongodb" },
+      /mongodb is not supported/,
+      (c) => assert.equal(c.instrumentations, ["http"]),
+    ],
+    [
+      { OTEL_PROPAGATORS: "tracecontext,baggage,b3" },
+      /OTEL_PROPAGATORS="tracecontext,baggage,b3": b3 is not supported \(supported: tracecontext, baggage\)/,
+      (c) => assert.equal(c.propagators, ["tracecontext", "baggage"]),
+    ],
+    [
+      { OTEL_TRACES_EXPORTER: "otlp,console" },
+      /OTEL_TRACES_EXPORTER="otlp,console": one exporter per signal; using otlp/,
+      (c) => assert.is(c.tracesExporter, "otlp"),
+    ],
+    [
+      { OTEL_TRACES_EXPORTER: "zipkin" },
+      /OTEL_TRACES_EXPORTER="zipkin": not supported \(supported: otlp, console, none\); using otlp/,
+      (c) => assert.is(c.tracesExporter, "otlp"),
+    ],
+    [
+      { OTEL_METRICS_EXPORTER: "console" },
+      /OTEL_METRICS_EXPORTER="console": not supported \(supported: otlp, prometheus, none\); using otlp/,
+      (c) => assert.is(c.metricsExporter, "otlp"),
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_PROTOCOL: "thrift" },
+      /OTEL_EXPORTER_OTLP_PROTOCOL="thrift" is invalid: expected one of http\/protobuf, http\/json, grpc; ignored, using http\/protobuf/,
+      (c) => assert.is(c.protocol, "http/protobuf"),
+    ],
+    [
+      { OTEL_BSP_MAX_QUEUE_SIZE: "lots" },
+      /OTEL_BSP_MAX_QUEUE_SIZE="lots" is invalid: expected an integer from 1.*; ignored, using 8192/,
+      (c) => assert.is(c.batch.maxQueueSize, 8192),
+    ],
+    [
+      { OTEL_TRACES_SAMPLER: "traceidratio", OTEL_TRACES_SAMPLER_ARG: "2" },
+      /OTEL_TRACES_SAMPLER_ARG="2" is invalid: expected a number from 0 to 1; ignored, using 1/,
+      (c) => assert.is(c.samplingRatio, 1),
+    ],
+    [{ OTEL_TRACES_SAMPLER: "sometimes" }, /OTEL_TRACES_SAMPLER="sometimes"/, (c) => assert.is(c.samplingRatio, 1)],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" },
+      /OTEL_EXPORTER_OTLP_ENDPOINT="collector:4318" is invalid: expected an absolute http:\/\/ or https:\/\/ URL; ignored, using http:\/\/localhost:4318/,
+      (c) => assert.is(c.tracesEndpoint, "http://localhost:4318/v1/traces"),
+    ],
+    [
+      { OTEL_SDK_DISABLED: "yes" },
+      /OTEL_SDK_DISABLED="yes" is invalid: expected true or false; ignored, using false/,
+      (c) => assert.is(c.disabled, false),
+    ],
+    [
+      { GL_EXPORTER_OTLP_COMPRESSION_LEVEL: "11" },
+      /GL_EXPORTER_OTLP_COMPRESSION_LEVEL="11"/,
+      (c) => assert.is(c.compressionLevel, 1),
+    ],
+    [
+      { OTEL_RESOURCE_ATTRIBUTES: "novalue" },
+      /OTEL_RESOURCE_ATTRIBUTES="novalue"/,
+      (c) => assert.equal(c.resourceAttributes, {}),
+    ],
+    [
+      { GL_REDACTION_ENABLED: "maybe" },
+      /GL_REDACTION_ENABLED="maybe".*using true/,
+      (c) => assert.is(c.redaction.enabled, true),
+    ],
+    [
+      { OTEL_BSP_MAX_QUEUE_SIZE: "10", OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "20" },
+      /at most the queue size \(10\); ignored, using 10/,
+      (c) => assert.is(c.batch.maxExportBatchSize, 10),
+    ],
+    [{ OTEL_LOG_LEVEL: "loud" }, /OTEL_LOG_LEVEL="loud"/, (c) => assert.is(c.logLevel, "warn")],
+  ];
+  for (const [env, warning, check] of cases) {
+    const config = resolveConfig({}, env);
+    assert.is(config.disabled, false, JSON.stringify(env));
+    assert.is(config.warnings.length, 1, `${JSON.stringify(env)}: ${config.warnings.join(" | ")}`);
+    assert.match(config.warnings[0] ?? "", warning);
+    check(config);
+  }
+  assert.equal(resolveConfig({}, {}).warnings, [], "valid or unset values warn about nothing");
+  assert.equal(resolveConfig({}, { OTEL_PROPAGATORS: "none" }).propagators, []);
 });
 
 test("GL_SAMPLING_RULES rejects unknown fields and rules without a ratio", () => {

@@ -111,16 +111,27 @@ test("another SDK already registered: ours steps aside instead of registering tw
   assert.match(result.stderr, /another OpenTelemetry SDK is already registered/);
 });
 
-test("preload with a bad setting: the error names it, the application still runs", () => {
-  const result = runNode(["--import", join(SRC, "register.ts"), "-e", "console.log('app ran')"], {
+test("preload with a bad setting: the warning names it once, tracing stays on, the application runs", () => {
+  const script = `
+    import { getTracingHandle } from ${JSON.stringify(setupUrl)};
+    console.log(JSON.stringify({ enabled: getTracingHandle()?.stats().enabled }));
+    await getTracingHandle()?.shutdown();
+  `;
+  const result = runNode(["--import", join(SRC, "register.ts"), "--input-type=module", "-e", script], {
     OTEL_BSP_MAX_QUEUE_SIZE: "lots",
+    OTEL_PROPAGATORS: "tracecontext,baggage,b3",
+    OTEL_METRICS_EXPORTER: "none",
   });
-  assert.is(result.status, 0);
-  assert.is(result.stdout.trim(), "app ran");
+  assert.is(result.status, 0, result.stderr);
+  assert.equal(JSON.parse(result.stdout.trim()), { enabled: true });
+  const warnings = result.stderr.split("\n").filter((line) => line.includes("@greenlang/tracing:"));
+  assert.is(warnings.length, 2, result.stderr);
   assert.match(
     result.stderr,
-    /OTEL_BSP_MAX_QUEUE_SIZE="lots" is invalid: expected an integer from 1 .*; tracing is off/,
+    /OTEL_BSP_MAX_QUEUE_SIZE="lots" is invalid: expected an integer from 1 .*; ignored, using 8192/,
   );
+  assert.match(result.stderr, /OTEL_PROPAGATORS="tracecontext,baggage,b3": b3 is not supported/);
+  assert.not.match(result.stderr, /tracing is off/);
 });
 
 test.after(() => handle.shutdown());

@@ -137,6 +137,11 @@ export interface TracingConfig {
   logLevel: LogLevel;
   /** One line per environment value that was invalid or unsupported and was ignored. */
   warnings: string[];
+  /**
+   * TLS files of the metrics push (the OTLP exporter of traces reads the same variables itself):
+   * the CA to trust, and the client certificate and key for mTLS.
+   */
+  metricsTls: { caFile?: string; certFile?: string; keyFile?: string };
 }
 
 export class ConfigError extends Error {
@@ -560,6 +565,12 @@ export function resolveConfig(options: TracingOptions = {}, environment: Env = p
             "warn" as LogLevel,
           ),
     warnings: env.warnings,
+    metricsTls: {
+      caFile: env.raw("OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE") ?? env.raw("OTEL_EXPORTER_OTLP_CERTIFICATE"),
+      certFile:
+        env.raw("OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE") ?? env.raw("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE"),
+      keyFile: env.raw("OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY") ?? env.raw("OTEL_EXPORTER_OTLP_CLIENT_KEY"),
+    },
   };
   return config;
 }

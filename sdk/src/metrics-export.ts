@@ -2,6 +2,7 @@
 // OTLP encoding that carries exemplars with hex trace ids) or served for Prometheus scrapes in
 // the OpenMetrics text format (the Prometheus format that carries exemplars). Exports run with
 // tracing suppressed, so the exporter's own HTTP calls never become spans.
+import { readFileSync } from "node:fs";
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { type Attributes, context, diag } from "@opentelemetry/api";
@@ -166,6 +167,29 @@ export interface MetricsSource {
   resource(): Attributes;
 }
 
+/**
+ * Reads the TLS files once. A file that cannot be read is warned about and left out (fail open):
+ * the pushes then fail against a server that needs it, and are counted.
+ */
+function readTlsFiles(files: { caFile?: string; certFile?: string; keyFile?: string }) {
+  const tls: { ca?: Buffer; cert?: Buffer; key?: Buffer } = {};
+  for (const [field, path] of [
+    ["ca", files.caFile],
+    ["cert", files.certFile],
+    ["key", files.keyFile],
+  ] as const) {
+    if (!path) continue;
+    try {
+      tls[field] = readFileSync(path);
+    } catch (error) {
+      diag.warn(
+        `@greenlang/tracing: metrics TLS ${field} file ${path} cannot be read (${(error as Error).message}); ignored`,
+      );
+    }
+  }
+  return tls;
+}
+
 /** Pushes OTLP/HTTP JSON every interval and once more at shutdown; failures are counted, never thrown. */
 export class OtlpJsonMetricsPusher {
   readonly #url: URL;
@@ -173,6 +197,7 @@ export class OtlpJsonMetricsPusher {
   readonly #timeoutMillis: number;
   readonly #source: MetricsSource;
   readonly #timer: NodeJS.Timeout;
+  readonly #tls: { ca?: Buffer; cert?: Buffer; key?: Buffer };
   failures = 0;
   pushes = 0;
 
@@ -182,8 +207,11 @@ export class OtlpJsonMetricsPusher {
     timeoutMillis: number;
     intervalMillis: number;
     source: MetricsSource;
+    /** PEM files: the CA to trust, the client certificate and key (mTLS). */
+    tls?: { caFile?: string; certFile?: string; keyFile?: string };
   }) {
     this.#url = new URL(options.endpoint);
+    this.#tls = readTlsFiles(options.tls ?? {});
     this.#headers = options.headers;
     this.#timeoutMillis = options.timeoutMillis;
     this.#source = options.source;
@@ -214,6 +242,7 @@ export class OtlpJsonMetricsPusher {
               "content-length": Buffer.byteLength(body),
             },
             timeout: this.#timeoutMillis,
+            ...this.#tls,
           },
           (res: IncomingMessage) => {
             res.resume();

@@ -191,6 +191,7 @@ export function initTracing(options: TracingOptions = {}, hooks: InternalSetupHo
       timeoutMillis: config.timeoutMillis,
       intervalMillis: config.metricsIntervalMillis,
       source: metricsSource,
+      tls: config.metricsTls,
     });
   } else if (spanMetrics && config.metricsExporter === "prometheus") {
     prometheus = new PrometheusEndpoint(metricsSource);

@@ -3,6 +3,8 @@
 // traces and metrics written by the `file` exporter as OTLP/JSON lines that the test reads back.
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -56,7 +58,33 @@ interface TracesRequest {
   resourceSpans?: { resource?: { attributes?: OtlpKeyValue[] }; scopeSpans?: { spans?: OtlpSpan[] }[] }[];
 }
 
-export async function startCollector(): Promise<Collector> {
+/** Server-side TLS of the OTLP/HTTP receiver; `clientCaFile` makes it require client certificates. */
+export interface ReceiverTls {
+  certFile: string;
+  keyFile: string;
+  clientCaFile?: string;
+  /** What the readiness probe presents: the CA to trust, and a client certificate if needed. */
+  probe: { ca: Buffer; cert?: Buffer; key?: Buffer };
+}
+
+/** POSTs an empty OTLP/JSON request; resolves the status (TLS with the probe's files). */
+function probe(url: string, tls: ReceiverTls["probe"] | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = (url.startsWith("https:") ? httpsRequest : httpRequest)(
+      url,
+      { method: "POST", headers: { "content-type": "application/json" }, timeout: 2_000, ...(tls ?? {}) },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", reject);
+    req.end("{}");
+  });
+}
+
+export async function startCollector(options: { tls?: ReceiverTls } = {}): Promise<Collector> {
   if (!existsSync(OTELCOL_BIN)) throw new Error(`${OTELCOL_BIN} is missing: run npm run bootstrap`);
   const dir = await mkdtemp(join(tmpdir(), "gl-otelcol-"));
   const [httpPort, grpcPort] = await freePorts(2);
@@ -66,7 +94,18 @@ export async function startCollector(): Promise<Collector> {
     receivers: {
       otlp: {
         protocols: {
-          http: { endpoint: `127.0.0.1:${httpPort}` },
+          http: {
+            endpoint: `127.0.0.1:${httpPort}`,
+            ...(options.tls
+              ? {
+                  tls: {
+                    cert_file: options.tls.certFile,
+                    key_file: options.tls.keyFile,
+                    ...(options.tls.clientCaFile ? { client_ca_file: options.tls.clientCaFile } : {}),
+                  },
+                }
+              : {}),
+          },
           grpc: { endpoint: `127.0.0.1:${grpcPort}` },
         },
       },
@@ -86,17 +125,10 @@ export async function startCollector(): Promise<Collector> {
   const configFile = join(dir, "config.yaml");
   await writeFile(configFile, stringify(config));
   const proc = startProcess(OTELCOL_BIN, [`--config=${configFile}`]);
-  const httpEndpoint = `http://127.0.0.1:${httpPort}`;
+  const httpEndpoint = `${options.tls ? "https" : "http"}://127.0.0.1:${httpPort}`;
   await waitFor(
     "otelcol OTLP/HTTP receiver",
-    async () => {
-      const response = await fetch(`${httpEndpoint}/v1/traces`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: "{}",
-      });
-      return response.ok ? true : undefined;
-    },
+    async () => ((await probe(`${httpEndpoint}/v1/traces`, options.tls?.probe)) === 200 ? true : undefined),
     { process: proc, timeoutMs: 20_000 },
   );
   return {

@@ -2,20 +2,17 @@
 // runs with certificates made here by openssl (a throwaway CA, a server certificate for 127.0.0.1,
 // client certificates from that CA and from a stranger CA). A second Collector stands in for the
 // gateway behind the load_balancing exporter (static resolver on loopback).
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { CLIENT_EXTENSIONS, newCa, newCert, SERVER_EXTENSIONS } from "../../../scripts/tls.ts";
 import { startCollector, startStore, stopAll, storedSpans, waitFor } from "./collector-process.ts";
 import { forLoopback, loopbackPorts } from "./loopback.ts";
 import { exportRequest, newTraceId } from "./otlp-client.ts";
 import { render } from "./render.ts";
-
-const run = promisify(execFile);
 
 let dir = "";
 test.before(async () => {
@@ -25,29 +22,6 @@ test.after(async () => {
   await stopAll();
   await rm(dir, { recursive: true, force: true });
 });
-
-const openssl = (...args: string[]) => run("openssl", args, { cwd: dir, timeout: 30_000 });
-
-/** A self-signed CA. EC P-256 keys: fast to make. */
-async function newCa(name: string): Promise<void> {
-  await openssl(
-    ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
-    ...["-keyout", `${name}.key`, "-out", `${name}.crt`, "-days", "1", "-subj", `/CN=${name}`],
-  );
-}
-
-/** A certificate signed by `ca`, with the given X.509 extensions. */
-async function newCert(name: string, ca: string, extensions: string): Promise<void> {
-  await writeFile(join(dir, `${name}.ext`), `${extensions}\n`);
-  await openssl(
-    ...["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
-    ...["-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${name}`],
-  );
-  await openssl(
-    ...["x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.crt`, "-CAkey", `${ca}.key`, "-CAcreateserial"],
-    ...["-out", `${name}.crt`, "-days", "1", "-extfile", `${name}.ext`],
-  );
-}
 
 interface Client {
   cert?: string;
@@ -86,11 +60,11 @@ async function postSpan(port: number, traceId: string, client: Client): Promise<
 }
 
 test("prod: the OTLP/HTTP receiver serves TLS 1.3 and accepts only clients with a certificate from its CA", async () => {
-  await newCa("ca");
-  await newCa("stranger-ca");
-  await newCert("tls", "ca", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth");
-  await newCert("client", "ca", "extendedKeyUsage=clientAuth");
-  await newCert("stranger", "stranger-ca", "extendedKeyUsage=clientAuth");
+  await newCa(dir, "ca");
+  await newCa(dir, "stranger-ca");
+  await newCert(dir, "tls", "ca", SERVER_EXTENSIONS);
+  await newCert(dir, "client", "ca", CLIENT_EXTENSIONS);
+  await newCert(dir, "stranger", "stranger-ca", CLIENT_EXTENSIONS);
 
   const rendered = (await render("prod")).configs.get("front");
   if (!rendered) throw new Error("prod renders no front config");

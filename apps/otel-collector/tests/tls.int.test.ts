@@ -2,7 +2,7 @@
 // runs with certificates made here by openssl (a throwaway CA, a server certificate for 127.0.0.1,
 // client certificates from that CA and from a stranger CA). A second Collector stands in for the
 // gateway behind the load_balancing exporter (static resolver on loopback).
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

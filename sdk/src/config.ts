@@ -99,6 +99,12 @@ export interface TracingOptions {
   handleSignals?: boolean;
   logLevel?: LogLevel;
   disabled?: boolean;
+  /**
+   * How long a batch that failed for a transient reason (Collector unreachable, 503, timeout) is
+   * retried, with backoff, while new spans wait in the queue; 0 = only the exporter's own retries.
+   * Env GL_EXPORT_RETRY_MAX_MS. @default 120000
+   */
+  exportRetryMaxMillis?: number;
 }
 
 export interface TracingConfig {
@@ -142,6 +148,7 @@ export interface TracingConfig {
    * the CA to trust, and the client certificate and key for mTLS.
    */
   metricsTls: { caFile?: string; certFile?: string; keyFile?: string };
+  exportRetryMaxMillis: number;
 }
 
 export class ConfigError extends Error {
@@ -564,6 +571,10 @@ export function resolveConfig(options: TracingOptions = {}, environment: Env = p
             (v, s) => oneOf<LogLevel>(s, v.toLowerCase() as LogLevel, LOG_LEVELS),
             "warn" as LogLevel,
           ),
+    exportRetryMaxMillis:
+      options.exportRetryMaxMillis !== undefined
+        ? integer("exportRetryMaxMillis", options.exportRetryMaxMillis, 0)
+        : env.read("GL_EXPORT_RETRY_MAX_MS", (v, s) => integer(s, v, 0), 120_000),
     warnings: env.warnings,
     metricsTls: {
       caFile: env.raw("OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE") ?? env.raw("OTEL_EXPORTER_OTLP_CERTIFICATE"),

@@ -11,6 +11,7 @@ import { DropCounter } from "./drop-counter.ts";
 import { constantSpanAttributes, EnrichmentSpanProcessor } from "./enrichment.ts";
 import { CryptoIdGenerator } from "./id-generator.ts";
 import { Redactor } from "./redaction.ts";
+import { RetryingSpanExporter } from "./retry.ts";
 import { createSampler } from "./sampler.ts";
 import { SpanMetrics } from "./span-metrics.ts";
 
@@ -23,6 +24,8 @@ export interface SpanPipeline {
   batch: BatchSpanProcessor | undefined;
   dropCounter: DropCounter;
   spanMetrics: SpanMetrics | undefined;
+  /** The exporter's retry wrapper, stopped first at shutdown; undefined without an exporter. */
+  retrying: RetryingSpanExporter | undefined;
 }
 
 /**
@@ -70,7 +73,18 @@ export class PipelineSpanProcessor implements SpanProcessor {
 
 export function createSpanPipeline(config: TracingConfig, exporter: SpanExporter | undefined): SpanPipeline {
   const dropCounter = new DropCounter();
-  const batch = exporter && new BatchSpanProcessor({ exporter, ...config.batch, selfObsMeterProvider: dropCounter });
+  // Also with retries off: the wrapper names each failure after its class (ECONNREFUSED, HTTP 503).
+  const retrying = exporter && new RetryingSpanExporter(exporter, { maxElapsedMillis: config.exportRetryMaxMillis });
+  // The batch processor gives up on an export after exportTimeoutMillis and starts the next one:
+  // it must wait out the retries, so that new spans queue instead of piling up in parallel retries.
+  const batch =
+    exporter &&
+    new BatchSpanProcessor({
+      exporter: retrying ?? exporter,
+      ...config.batch,
+      exportTimeoutMillis: config.batch.exportTimeoutMillis + config.exportRetryMaxMillis,
+      selfObsMeterProvider: dropCounter,
+    });
   const spanMetrics = config.metricsExporter === "none" ? undefined : new SpanMetrics();
   const enrichment = new EnrichmentSpanProcessor({
     tenantBaggageKey: config.tenantBaggageKey,
@@ -93,5 +107,6 @@ export function createSpanPipeline(config: TracingConfig, exporter: SpanExporter
     batch,
     dropCounter,
     spanMetrics,
+    retrying,
   };
 }

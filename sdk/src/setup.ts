@@ -157,7 +157,7 @@ export function initTracing(options: TracingOptions = {}, hooks: InternalSetupHo
   }
 
   const resource: Resource = buildResource(config);
-  const { sampler, idGenerator, spanProcessors, batch, dropCounter, spanMetrics } = createSpanPipeline(
+  const { sampler, idGenerator, spanProcessors, batch, dropCounter, spanMetrics, retrying } = createSpanPipeline(
     config,
     hooks.exporter ?? createSpanExporter(config),
   );
@@ -206,6 +206,8 @@ export function initTracing(options: TracingOptions = {}, hooks: InternalSetupHo
   const handle: TracingHandle = {
     config,
     shutdown() {
+      // No more waiting for the Collector: what is pending gets one last attempt.
+      retrying?.stopRetrying();
       shutdownPromise ??= withDeadline(
         // Spans first: the metrics pushed last then include the final drop counts.
         sdk.shutdown().then(() => Promise.all([pusher?.shutdown(), prometheus?.shutdown()])),

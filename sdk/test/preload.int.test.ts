@@ -282,6 +282,8 @@ e2e("Collector unreachable: requests keep being served, nothing throws, drops co
         // /stats is polled below; its own spans would still be in flight (being retried) when a
         // later call reads the counters, so the count is exact only when /stats is not traced.
         GL_IGNORE_PATHS: "/healthz,/stats",
+        // Batches are lost at the first failure here (outage.int.test.ts covers the retries).
+        GL_EXPORT_RETRY_MAX_MS: "0",
       }),
     },
   );

@@ -1,0 +1,198 @@
+// A Collector outage under steady traffic, with the preload as services run it. The Collector is
+// real; a TCP proxy in front of it stands for its Service: taking the proxy down refuses every
+// connection (and cuts the open ones), as a Collector rollout or crash does, and bringing it back
+// restores the same address. Each case ends with a ledger: spans sent = spans stored + spans the
+// SDK counted as dropped, by reason.
+import { connect, createServer, type Server, type Socket } from "node:net";
+import { join } from "node:path";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { freePort } from "../../scripts/ports.ts";
+import { type RunningProcess, startProcess, waitFor } from "../../scripts/process.ts";
+import { ensureBuilt } from "../scripts/build.ts";
+import { type Collector, startCollector } from "./otelcol.ts";
+
+const FIXTURES = join(import.meta.dirname, "fixtures");
+const test = suite("Collector outage under steady traffic");
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A TCP proxy to `target` on a fixed loopback port that can be taken down and brought back. */
+class Proxy {
+  readonly port: number;
+  readonly #target: number;
+  #server: Server | undefined;
+  readonly #sockets = new Set<Socket>();
+  constructor(port: number, target: number) {
+    this.port = port;
+    this.#target = target;
+  }
+  async up(): Promise<void> {
+    const server = createServer((client) => {
+      const upstream = connect(this.#target, "127.0.0.1");
+      for (const s of [client, upstream]) {
+        this.#sockets.add(s);
+        s.on("close", () => this.#sockets.delete(s));
+        s.on("error", () => s.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    // The port was ours a moment ago; another process may take it in between: retry a few times.
+    await waitFor(
+      "proxy listening",
+      () =>
+        new Promise<true | undefined>((resolve) => {
+          server.once("error", () => resolve(undefined));
+          server.listen(this.port, "127.0.0.1", () => resolve(true));
+        }),
+      { timeoutMs: 5_000, intervalMs: 200 },
+    );
+    this.#server = server;
+  }
+  async down(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    for (const s of this.#sockets) s.destroy();
+    if (server) await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+interface Stats {
+  exported: number;
+  droppedQueueFull: number;
+  droppedExportFailed: number;
+  exportFailuresByError: Record<string, number>;
+}
+
+let collector: Collector | undefined;
+const proxies: Proxy[] = [];
+const running: RunningProcess[] = [];
+
+test.before(async () => {
+  ensureBuilt();
+  collector = await startCollector();
+});
+
+test.after(async () => {
+  for (const proc of running) await proc.stop(1_000);
+  for (const proxy of proxies) await proxy.down();
+  await collector?.stop();
+});
+
+async function service(name: string, proxy: Proxy, extra: Record<string, string>): Promise<string> {
+  const port = await freePort();
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OTEL_|GL_)/.test(k)));
+  const proc = startProcess(
+    process.execPath,
+    ["--import", "@greenlang/tracing/register", join(FIXTURES, "frontend.mjs")],
+    {
+      cwd: FIXTURES,
+      env: {
+        ...base,
+        PORT: String(port),
+        OTEL_SERVICE_NAME: name,
+        OTEL_LOG_LEVEL: "error",
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${proxy.port}`,
+        OTEL_EXPORTER_OTLP_TIMEOUT: "1000",
+        OTEL_BSP_SCHEDULE_DELAY: "100",
+        OTEL_METRICS_EXPORTER: "none",
+        GL_IGNORE_PATHS: "/healthz,/stats",
+        ...extra,
+      },
+    },
+  );
+  running.push(proc);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor("service", async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined), { process: proc });
+  return url;
+}
+
+/** `count` requests, one every `everyMs`. */
+async function traffic(url: string, count: number, everyMs: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const response = await fetch(`${url}/work/${i}`);
+    assert.is(response.status, 200, "the service keeps serving through the outage");
+    await response.arrayBuffer();
+    await sleep(everyMs);
+  }
+}
+
+async function stored(name: string): Promise<number> {
+  return (await (collector as Collector).spans()).filter((s) => s.resource["service.name"] === name).length;
+}
+
+async function outage(
+  name: string,
+  extra: Record<string, string>,
+): Promise<{ sent: number; stats: Stats; stored: number }> {
+  const proxy = new Proxy(await freePort(), Number(new URL((collector as Collector).httpEndpoint).port));
+  proxies.push(proxy);
+  await proxy.up();
+  const url = await service(name, proxy, extra);
+  await traffic(url, 10, 50);
+  await sleep(500);
+  await proxy.down();
+  await traffic(url, 30, 200); // six seconds without a Collector
+  await proxy.up();
+  await traffic(url, 10, 50);
+  const sent = 50;
+  // Settled: every span either stored or counted as dropped (retries back off up to a few seconds).
+  const stats = await waitFor(
+    "every span stored or counted",
+    async () => {
+      const s = (await (await fetch(`${url}/stats`)).json()) as Stats;
+      const n = await stored(name);
+      return n === s.exported && n + s.droppedQueueFull + s.droppedExportFailed === sent ? s : undefined;
+    },
+    { timeoutMs: 40_000, intervalMs: 500 },
+  );
+  return { sent, stats, stored: await stored(name) };
+}
+
+test("a queue big enough for the outage: nothing is lost, everything arrives once the Collector is back", async () => {
+  const { sent, stats, stored: n } = await outage("steady", {});
+  assert.is(n, sent, "all 50 spans stored");
+  assert.equal([stats.droppedQueueFull, stats.droppedExportFailed], [0, 0]);
+});
+
+test("a queue too small for it: what overflows is dropped and counted exactly, the rest arrives", async () => {
+  const {
+    sent,
+    stats,
+    stored: n,
+  } = await outage("cramped", {
+    OTEL_BSP_MAX_QUEUE_SIZE: "8",
+    OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "4",
+  });
+  assert.ok(stats.droppedQueueFull > 0, "the outage overflowed the 8-span queue");
+  assert.is(stats.droppedExportFailed, 0, "no batch was given up: it waited for the Collector");
+  assert.is(n + stats.droppedQueueFull, sent, "ledger: stored + dropped = sent");
+});
+
+test("retries off (GL_EXPORT_RETRY_MAX_MS=0): failed batches are dropped, counted under their error class", async () => {
+  const { sent, stats, stored: n } = await outage("no-retry", { GL_EXPORT_RETRY_MAX_MS: "0" });
+  assert.ok(stats.droppedExportFailed > 0, "batches sent during the outage were lost");
+  assert.is(n + stats.droppedExportFailed + stats.droppedQueueFull, sent);
+  assert.ok(
+    Object.keys(stats.exportFailuresByError).every((k) => k === "ECONNREFUSED" || k === "ECONNRESET"),
+    JSON.stringify(stats.exportFailuresByError),
+  );
+});
+
+test("SIGTERM while the Collector is down: retrying stops, the service exits long before its deadline", async () => {
+  const proxy = new Proxy(await freePort(), Number(new URL((collector as Collector).httpEndpoint).port));
+  proxies.push(proxy);
+  await proxy.up();
+  const url = await service("leaving", proxy, { GL_SHUTDOWN_TIMEOUT_MS: "60000" });
+  await proxy.down();
+  await traffic(url, 5, 50);
+  await sleep(1_500); // the first batch is now waiting for its next attempt
+  const proc = running[running.length - 1] as RunningProcess;
+  const exited = new Promise<number>((resolve) => proc.child.once("exit", () => resolve(Date.now())));
+  const signalled = Date.now();
+  proc.child.kill("SIGTERM");
+  const ended = await Promise.race([exited, sleep(30_000).then(() => Number.NaN)]);
+  assert.ok(Number.isFinite(ended), "the service did not exit within 30 s of SIGTERM (its deadline is 60 s)");
+  assert.ok(ended - signalled < 15_000, `exited ${ended - signalled} ms after SIGTERM`);
+});
+
+test.run();

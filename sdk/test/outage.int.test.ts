@@ -17,7 +17,7 @@ const test = suite("Collector outage under steady traffic");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A TCP proxy to `target` on a fixed loopback port that can be taken down and brought back. */
-class Proxy {
+class CollectorDoor {
   readonly port: number;
   readonly #target: number;
   #server: Server | undefined;
@@ -64,7 +64,7 @@ interface Stats {
 }
 
 let collector: Collector | undefined;
-const proxies: Proxy[] = [];
+const proxies: CollectorDoor[] = [];
 const running: RunningProcess[] = [];
 
 test.before(async () => {
@@ -78,7 +78,7 @@ test.after(async () => {
   await collector?.stop();
 });
 
-async function service(name: string, proxy: Proxy, extra: Record<string, string>): Promise<string> {
+async function service(name: string, proxy: CollectorDoor, extra: Record<string, string>): Promise<string> {
   const port = await freePort();
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OTEL_|GL_)/.test(k)));
   const proc = startProcess(
@@ -124,7 +124,7 @@ async function outage(
   name: string,
   extra: Record<string, string>,
 ): Promise<{ sent: number; stats: Stats; stored: number }> {
-  const proxy = new Proxy(await freePort(), Number(new URL((collector as Collector).httpEndpoint).port));
+  const proxy = new CollectorDoor(await freePort(), Number(new URL((collector as Collector).httpEndpoint).port));
   proxies.push(proxy);
   await proxy.up();
   const url = await service(name, proxy, extra);
@@ -179,7 +179,7 @@ test("retries off (GL_EXPORT_RETRY_MAX_MS=0): failed batches are dropped, counte
 });
 
 test("SIGTERM while the Collector is down: retrying stops, the service exits long before its deadline", async () => {
-  const proxy = new Proxy(await freePort(), Number(new URL((collector as Collector).httpEndpoint).port));
+  const proxy = new CollectorDoor(await freePort(), Number(new URL((collector as Collector).httpEndpoint).port));
   proxies.push(proxy);
   await proxy.up();
   const url = await service("leaving", proxy, { GL_SHUTDOWN_TIMEOUT_MS: "60000" });

@@ -64,17 +64,17 @@ interface Stats {
 }
 
 let collector: Collector | undefined;
-const proxies: CollectorDoor[] = [];
+const doors: CollectorDoor[] = [];
 const running: RunningProcess[] = [];
 
-test.before(async () => {
+async function startOnce(): Promise<void> {
   ensureBuilt();
   collector = await startCollector();
-});
+}
 
 test.after(async () => {
   for (const proc of running) await proc.stop(1_000);
-  for (const proxy of proxies) await proxy.down();
+  for (const door of doors) await door.down();
   await collector?.stop();
 });
 
@@ -125,7 +125,7 @@ async function outage(
   extra: Record<string, string>,
 ): Promise<{ sent: number; stats: Stats; stored: number }> {
   const proxy = new CollectorDoor(await freePort(), Number(new URL((collector as Collector).httpEndpoint).port));
-  proxies.push(proxy);
+  doors.push(proxy);
   await proxy.up();
   const url = await service(name, proxy, extra);
   await traffic(url, 10, 50);
@@ -148,28 +148,36 @@ async function outage(
   return { sent, stats, stored: await stored(name) };
 }
 
-test("a queue big enough for the outage: nothing is lost, everything arrives once the Collector is back", async () => {
-  const { sent, stats, stored: n } = await outage("steady", {});
+// The three outages run at once (each service has its own door to the one Collector): the test
+// waits on the clock, not on the CPU.
+type Outcome = Awaited<ReturnType<typeof outage>>;
+let outcomes: { steady: Outcome; cramped: Outcome; noRetry: Outcome };
+
+test.before(async () => {
+  await startOnce();
+  const [steady, cramped, noRetry] = await Promise.all([
+    outage("steady", {}),
+    outage("cramped", { OTEL_BSP_MAX_QUEUE_SIZE: "8", OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "4" }),
+    outage("no-retry", { GL_EXPORT_RETRY_MAX_MS: "0" }),
+  ]);
+  outcomes = { steady, cramped, noRetry };
+});
+
+test("a queue big enough for the outage: nothing is lost, everything arrives once the Collector is back", () => {
+  const { sent, stats, stored: n } = outcomes.steady;
   assert.is(n, sent, "all 50 spans stored");
   assert.equal([stats.droppedQueueFull, stats.droppedExportFailed], [0, 0]);
 });
 
-test("a queue too small for it: what overflows is dropped and counted exactly, the rest arrives", async () => {
-  const {
-    sent,
-    stats,
-    stored: n,
-  } = await outage("cramped", {
-    OTEL_BSP_MAX_QUEUE_SIZE: "8",
-    OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "4",
-  });
+test("a queue too small for it: what overflows is dropped and counted exactly, the rest arrives", () => {
+  const { sent, stats, stored: n } = outcomes.cramped;
   assert.ok(stats.droppedQueueFull > 0, "the outage overflowed the 8-span queue");
   assert.is(stats.droppedExportFailed, 0, "no batch was given up: it waited for the Collector");
   assert.is(n + stats.droppedQueueFull, sent, "ledger: stored + dropped = sent");
 });
 
-test("retries off (GL_EXPORT_RETRY_MAX_MS=0): failed batches are dropped, counted under their error class", async () => {
-  const { sent, stats, stored: n } = await outage("no-retry", { GL_EXPORT_RETRY_MAX_MS: "0" });
+test("retries off (GL_EXPORT_RETRY_MAX_MS=0): failed batches are dropped, counted under their error class", () => {
+  const { sent, stats, stored: n } = outcomes.noRetry;
   assert.ok(stats.droppedExportFailed > 0, "batches sent during the outage were lost");
   assert.is(n + stats.droppedExportFailed + stats.droppedQueueFull, sent);
   assert.ok(
@@ -180,7 +188,7 @@ test("retries off (GL_EXPORT_RETRY_MAX_MS=0): failed batches are dropped, counte
 
 test("SIGTERM while the Collector is down: retrying stops, the service exits long before its deadline", async () => {
   const proxy = new CollectorDoor(await freePort(), Number(new URL((collector as Collector).httpEndpoint).port));
-  proxies.push(proxy);
+  doors.push(proxy);
   await proxy.up();
   const url = await service("leaving", proxy, { GL_SHUTDOWN_TIMEOUT_MS: "60000" });
   await proxy.down();
@@ -190,7 +198,12 @@ test("SIGTERM while the Collector is down: retrying stops, the service exits lon
   const exited = new Promise<number>((resolve) => proc.child.once("exit", () => resolve(Date.now())));
   const signalled = Date.now();
   proc.child.kill("SIGTERM");
-  const ended = await Promise.race([exited, sleep(30_000).then(() => Number.NaN)]);
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<number>((resolve) => {
+    timer = setTimeout(() => resolve(Number.NaN), 30_000);
+  });
+  const ended = await Promise.race([exited, limit]);
+  clearTimeout(timer);
   assert.ok(Number.isFinite(ended), "the service did not exit within 30 s of SIGTERM (its deadline is 60 s)");
   assert.ok(ended - signalled < 15_000, `exited ${ended - signalled} ms after SIGTERM`);
 });

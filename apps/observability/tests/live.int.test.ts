@@ -151,6 +151,9 @@ async function startServices(): Promise<void> {
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${dead}/v1/traces`,
     OTEL_EXPORTER_OTLP_TIMEOUT: "1000",
     OTEL_BSP_SCHEDULE_DELAY: "200",
+    // The SDK retries a failed batch (2 min by default) before it counts the spans as lost; the
+    // endpoint never comes back here, so a 2 s retry window makes the loss show up in seconds.
+    GL_EXPORT_RETRY_MAX_MS: "2000",
   });
 }
 

@@ -4,9 +4,11 @@
 // which always wins so operators can switch tracing off without a redeploy of code.
 //
 // Fail open: an invalid or unsupported value in the environment (a shared ConfigMap with
-// OTEL_PROPAGATORS=tracecontext,baggage,b3, say) is warned about once — the setting, the value,
+// OTEL_PROPAGATORS=tracecontext,xray, say) is warned about once — the setting, the value,
 // what is supported, what is used instead — and ignored; tracing stays on. An invalid option given
 // in code throws a ConfigError naming the option: that is a programming error, caught in tests.
+
+import { randomUUID } from "node:crypto";
 
 export type OtlpProtocol = "http/protobuf" | "http/json" | "grpc";
 export type OtlpCompression = "gzip" | "none";
@@ -14,7 +16,7 @@ export type MetricsExporterKind = "otlp" | "prometheus" | "none";
 /** `none` keeps context propagation, sampling and span metrics but exports no span. */
 export type TracesExporterKind = "otlp" | "console" | "none";
 export type TraceResponseHeader = "traceparent" | "x-trace-id" | "none";
-export type PropagatorName = "tracecontext" | "baggage";
+export type PropagatorName = "tracecontext" | "baggage" | "b3" | "b3multi";
 export type LogLevel = "none" | "error" | "warn" | "info" | "debug" | "verbose" | "all";
 
 export const INSTRUMENTATION_NAMES = [
@@ -116,6 +118,12 @@ export interface TracingConfig {
   cluster: string | undefined;
   gitCommit: string | undefined;
   resourceAttributes: Record<string, string>;
+  /**
+   * `service.instance.id`: OTEL_RESOURCE_ATTRIBUTES' if given, else the pod's uid (K8S_POD_UID from
+   * the downward API), else a random id per process. Prometheus makes it the `instance` label of
+   * every pushed series: without it, two pods of one service would write the same series.
+   */
+  serviceInstanceId: string;
   protocol: OtlpProtocol;
   tracesExporter: TracesExporterKind;
   tracesEndpoint: string;
@@ -166,7 +174,8 @@ const TRACES_EXPORTERS: readonly TracesExporterKind[] = ["otlp", "console", "non
 const METRICS_EXPORTERS: readonly MetricsExporterKind[] = ["otlp", "prometheus", "none"];
 const RESPONSE_HEADERS: readonly TraceResponseHeader[] = ["traceparent", "x-trace-id", "none"];
 const LOG_LEVELS: readonly LogLevel[] = ["none", "error", "warn", "info", "debug", "verbose", "all"];
-const PROPAGATORS: readonly PropagatorName[] = ["tracecontext", "baggage"];
+// b3 (one `b3` header) and b3multi (X-B3-*) are what service meshes (Istio, Linkerd, Envoy) pass on.
+const PROPAGATORS: readonly PropagatorName[] = ["tracecontext", "baggage", "b3", "b3multi"];
 // Every choice stays parent-based: a service must honour its caller's decision, or the Collector's
 // tail sampling would see broken traces.
 const SAMPLERS = [
@@ -517,6 +526,7 @@ export function resolveConfig(options: TracingOptions = {}, environment: Env = p
     cluster: options.cluster ?? env.raw("GL_CLUSTER") ?? fromEnvResource["k8s.cluster.name"],
     gitCommit: env.raw("GL_GIT_COMMIT"),
     resourceAttributes,
+    serviceInstanceId: resourceAttributes["service.instance.id"] ?? env.raw("K8S_POD_UID") ?? randomUUID(),
     protocol,
     tracesExporter:
       options.tracesExporter !== undefined
@@ -557,7 +567,7 @@ export function resolveConfig(options: TracingOptions = {}, environment: Env = p
         : env.read("OTEL_EXPORTER_PROMETHEUS_PORT", (v, s) => integer(s, v, 0, 65535), 9464),
     propagators: options.propagators
       ? options.propagators.map((p) => oneOf("propagators", p, PROPAGATORS))
-      : env.list("OTEL_PROPAGATORS", PROPAGATORS, PROPAGATORS, ["none"]),
+      : env.list("OTEL_PROPAGATORS", PROPAGATORS, ["tracecontext", "baggage"], ["none"]),
     shutdownTimeoutMillis:
       options.shutdownTimeoutMillis !== undefined
         ? integer("shutdownTimeoutMillis", options.shutdownTimeoutMillis, 1)

@@ -44,6 +44,7 @@ export function configuredResourceAttributes(
     "service.name": config.serviceName,
     "service.version": config.serviceVersion,
     "service.namespace": config.serviceNamespace,
+    "service.instance.id": config.serviceInstanceId,
     "deployment.environment.name": config.environment,
     "k8s.cluster.name": config.cluster,
     [ATTR_GIT_COMMIT]: config.gitCommit,

@@ -12,6 +12,7 @@ import {
   trace,
 } from "@opentelemetry/api";
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
+import { B3InjectEncoding, B3Propagator } from "@opentelemetry/propagator-b3";
 import type { Resource } from "@opentelemetry/resources";
 import { NodeSDK } from "@opentelemetry/sdk-node";
 import type { SpanExporter } from "@opentelemetry/sdk-trace";
@@ -90,6 +91,10 @@ function createPropagator(config: TracingConfig): TextMapPropagator | null {
   const propagators: TextMapPropagator[] = [];
   if (config.propagators.includes("tracecontext")) propagators.push(new W3CTraceContextPropagator());
   if (config.propagators.includes("baggage")) propagators.push(new W3CBaggagePropagator());
+  if (config.propagators.includes("b3"))
+    propagators.push(new B3Propagator({ injectEncoding: B3InjectEncoding.SINGLE_HEADER }));
+  if (config.propagators.includes("b3multi"))
+    propagators.push(new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER }));
   return propagators.length === 0 ? null : new CompositePropagator({ propagators });
 }
 

@@ -173,8 +173,8 @@ test("an invalid or unsupported environment value warns once, names what is used
       (c) => assert.equal(c.instrumentations, ["http"]),
     ],
     [
-      { OTEL_PROPAGATORS: "tracecontext,baggage,b3" },
-      /OTEL_PROPAGATORS="tracecontext,baggage,b3": b3 is not supported \(supported: tracecontext, baggage\)/,
+      { OTEL_PROPAGATORS: "tracecontext,baggage,xray" },
+      /OTEL_PROPAGATORS="tracecontext,baggage,xray": xray is not supported \(supported: tracecontext, baggage, b3, b3multi\)/,
       (c) => assert.equal(c.propagators, ["tracecontext", "baggage"]),
     ],
     [

@@ -31,6 +31,8 @@ test("configured attributes: explicit settings and downward API win over OTEL_RE
   assert.equal(attributes, {
     "service.name": "billing",
     "service.version": "3.1.0",
+    // The pod's uid: the `instance` label Prometheus gives this pod's pushed series.
+    "service.instance.id": "0d5c0f0e-1111-2222-3333-444455556666",
     "deployment.environment.name": "prod",
     "k8s.cluster.name": "prod-eu-1",
     "k8s.pod.name": "billing-6f7d8-xyz12",

@@ -10,6 +10,7 @@ import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { resolveConfig } from "../src/config.ts";
 import { getTracingHandle, initTracing } from "../src/setup.ts";
 
 const SRC = join(import.meta.dirname, "..", "src");
@@ -119,7 +120,7 @@ test("preload with a bad setting: the warning names it once, tracing stays on, t
   `;
   const result = runNode(["--import", join(SRC, "register.ts"), "--input-type=module", "-e", script], {
     OTEL_BSP_MAX_QUEUE_SIZE: "lots",
-    OTEL_PROPAGATORS: "tracecontext,baggage,b3",
+    OTEL_PROPAGATORS: "tracecontext,baggage,xray",
     OTEL_METRICS_EXPORTER: "none",
   });
   assert.is(result.status, 0, result.stderr);
@@ -130,8 +131,50 @@ test("preload with a bad setting: the warning names it once, tracing stays on, t
     result.stderr,
     /OTEL_BSP_MAX_QUEUE_SIZE="lots" is invalid: expected an integer from 1 .*; ignored, using 8192/,
   );
-  assert.match(result.stderr, /OTEL_PROPAGATORS="tracecontext,baggage,b3": b3 is not supported/);
+  assert.match(result.stderr, /OTEL_PROPAGATORS="tracecontext,baggage,xray": xray is not supported/);
   assert.not.match(result.stderr, /tracing is off/);
+});
+
+test("B3 propagation by name, as service meshes send it: single header and X-B3-* both ways", () => {
+  const script = (propagators: string) => `
+    import { context, propagation, trace } from "@opentelemetry/api";
+    import { initTracing } from ${JSON.stringify(setupUrl)};
+    initTracing({ serviceName: "mesh", metricsExporter: "none", tracesExporter: "none", handleSignals: false });
+    const out = {};
+    trace.getTracer("t").startActiveSpan("op", (span) => {
+      propagation.inject(context.active(), out);
+      out.traceId = span.spanContext().traceId;
+      span.end();
+    });
+    const incoming = ${JSON.stringify(propagators)} === "b3"
+      ? { b3: "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1" }
+      : { "x-b3-traceid": "80f198ee56343ba864fe8b2a57d3eff7", "x-b3-spanid": "e457b5a2e4d86bd1", "x-b3-sampled": "1" };
+    out.extracted = trace.getSpanContext(propagation.extract(context.active(), incoming))?.traceId;
+    console.log(JSON.stringify(out));
+  `;
+  const single = runNode(["--input-type=module", "-e", script("b3")], { OTEL_PROPAGATORS: "tracecontext,b3" });
+  assert.is(single.status, 0, single.stderr);
+  const a = JSON.parse(single.stdout) as Record<string, string>;
+  assert.match(a.b3 ?? "", new RegExp(`^${a.traceId}-[0-9a-f]{16}-1$`));
+  assert.match(a.traceparent ?? "", new RegExp(`^00-${a.traceId}-`));
+  assert.is(a.extracted, "80f198ee56343ba864fe8b2a57d3eff7");
+  const multi = runNode(["--input-type=module", "-e", script("b3multi")], { OTEL_PROPAGATORS: "b3multi" });
+  assert.is(multi.status, 0, multi.stderr);
+  const b = JSON.parse(multi.stdout) as Record<string, string>;
+  assert.is(b["x-b3-traceid"], b.traceId);
+  assert.is(b.traceparent, undefined, "only the propagators named");
+  assert.is(b.extracted, "80f198ee56343ba864fe8b2a57d3eff7");
+});
+
+test("service.instance.id: the pod's uid when the downward API gives it, else one id per process", () => {
+  assert.is(resolveConfig({}, { K8S_POD_UID: "0b9c-uid" }).serviceInstanceId, "0b9c-uid");
+  assert.is(
+    resolveConfig({}, { OTEL_RESOURCE_ATTRIBUTES: "service.instance.id=given", K8S_POD_UID: "x" }).serviceInstanceId,
+    "given",
+  );
+  const a = resolveConfig({}, {}).serviceInstanceId;
+  assert.match(a, /^[0-9a-f-]{36}$/);
+  assert.is.not(a, resolveConfig({}, {}).serviceInstanceId);
 });
 
 test.after(() => handle.shutdown());

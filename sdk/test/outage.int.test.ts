@@ -9,52 +9,13 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { freePort } from "../../scripts/ports.ts";
 import { type RunningProcess, startProcess, waitFor } from "../../scripts/process.ts";
+import { TcpDoor as CollectorDoor } from "../../scripts/tcp-door.ts";
 import { ensureBuilt } from "../scripts/build.ts";
 import { type Collector, startCollector } from "./otelcol.ts";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
 const test = suite("Collector outage under steady traffic");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A TCP proxy to `target` on a fixed loopback port that can be taken down and brought back. */
-class CollectorDoor {
-  readonly port: number;
-  readonly #target: number;
-  #server: Server | undefined;
-  readonly #sockets = new Set<Socket>();
-  constructor(port: number, target: number) {
-    this.port = port;
-    this.#target = target;
-  }
-  async up(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = connect(this.#target, "127.0.0.1");
-      for (const s of [client, upstream]) {
-        this.#sockets.add(s);
-        s.on("close", () => this.#sockets.delete(s));
-        s.on("error", () => s.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    // The port was ours a moment ago; another process may take it in between: retry a few times.
-    await waitFor(
-      "proxy listening",
-      () =>
-        new Promise<true | undefined>((resolve) => {
-          server.once("error", () => resolve(undefined));
-          server.listen(this.port, "127.0.0.1", () => resolve(true));
-        }),
-      { timeoutMs: 5_000, intervalMs: 200 },
-    );
-    this.#server = server;
-  }
-  async down(): Promise<void> {
-    const server = this.#server;
-    this.#server = undefined;
-    for (const s of this.#sockets) s.destroy();
-    if (server) await new Promise((resolve) => server.close(resolve));
-  }
-}
 
 interface Stats {
   exported: number;

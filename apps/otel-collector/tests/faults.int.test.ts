@@ -1,0 +1,131 @@
+// The trace store down for 30 s under steady traffic, through staging's committed Collector configs
+// (front → load_balancing → tail-sampling gateway with its persistent queue → store). The store is
+// a real Jaeger v2 behind a TCP door that refuses every connection during the outage. The test
+// ends with a ledger: traces sent = traces stored + spans the Collectors counted as lost, by stage.
+//
+// Every span carries an error status, which staging's keep-errors policy always samples, so
+// "stored" is exactly "sent" unless something is lost. What the loopback copy changes is what
+// loopback.ts says, plus a 1 s tail-sampling decision wait.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { freePort } from "../../../scripts/ports.ts";
+import { waitFor } from "../../../scripts/process.ts";
+import { TcpDoor } from "../../../scripts/tcp-door.ts";
+import { type Jaeger, startJaeger } from "../../../test/support/jaeger.ts";
+import { committedCollectorConfigs } from "../../../test/support/platform.ts";
+import { startCollector, stopAll } from "./collector-process.ts";
+import { forLoopback, loopbackPorts, metric } from "./loopback.ts";
+import { sendSpans } from "./otlp-client.ts";
+
+const test = suite("trace store down for 30 s under steady traffic (staging configs)");
+const SERVICE = "ledger";
+const OUTAGE_MS = 30_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let dir = "";
+let store: Jaeger | undefined;
+let door: TcpDoor | undefined;
+
+test.before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "otelcol-faults-"));
+  store = await startJaeger();
+});
+
+test.after(async () => {
+  await stopAll();
+  await door?.down();
+  await store?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** Traces of SERVICE the store holds. */
+async function storedTraces(): Promise<number> {
+  const url = `${(store as Jaeger).queryUrl}/api/traces?service=${SERVICE}&lookback=1h&limit=10000`;
+  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  if (response.status === 404) return 0;
+  const body = (await response.json()) as { data?: unknown[] };
+  return body.data?.length ?? 0;
+}
+
+/** `count` one-span error traces, one request every `everyMs`. */
+async function send(front: string, count: number, everyMs: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await sendSpans(front, [{ service: SERVICE, name: `GET /order/${i}`, error: true }]);
+    await sleep(everyMs);
+  }
+}
+
+test("everything queued during the outage is delivered once the store is back; the ledger balances", async () => {
+  const configs = await committedCollectorConfigs("staging");
+  const front = configs.get("front");
+  const gateway = configs.get("gateway");
+  if (!front || !gateway) throw new Error("clusters/staging/otel-collector has no front and gateway tiers");
+  const storePort = Number((store as Jaeger).otlpGrpcEndpoint.split(":").pop());
+  door = new TcpDoor(await freePort(), storePort);
+  await door.up();
+
+  const gatewayPorts = await loopbackPorts();
+  const gatewayConfig = forLoopback(gateway, gatewayPorts, {
+    tempo: `127.0.0.1:${door.port}`,
+    queueDir: join(dir, "queue"),
+  });
+  gatewayConfig.processors.tail_sampling.decision_wait = "1s";
+  await startCollector("gateway", gatewayConfig, dir);
+  const frontPorts = await loopbackPorts();
+  const frontConfig = forLoopback(front, frontPorts, {});
+  frontConfig.exporters.load_balancing.resolver = { static: { hostnames: [`127.0.0.1:${gatewayPorts.grpc}`] } };
+  await startCollector("front", frontConfig, dir);
+  const frontUrl = `http://127.0.0.1:${frontPorts.http}`;
+
+  await send(frontUrl, 10, 50);
+  await waitFor("the first traces stored", async () => ((await storedTraces()) === 10 ? true : undefined), {
+    timeoutMs: 20_000,
+    intervalMs: 250,
+  });
+
+  await door.down();
+  const outageStarted = Date.now();
+  await send(frontUrl, 40, 250); // ten seconds of traffic into the outage
+  assert.is(await storedTraces(), 10, "nothing reaches the store while it is down");
+  const queued = await metric(gatewayPorts.metrics, "otelcol_exporter_queue_size");
+  assert.ok(queued > 0, "the gateway holds what it could not send in its queue");
+  await sleep(Math.max(0, OUTAGE_MS - (Date.now() - outageStarted)));
+  await door.up();
+  await send(frontUrl, 10, 50);
+
+  const sent = 60;
+  const stored = await waitFor(
+    "every trace delivered after the outage",
+    async () => {
+      const n = await storedTraces();
+      return n === sent ? n : undefined;
+    },
+    { timeoutMs: 90_000, intervalMs: 1_000 },
+  );
+  // The ledger, by stage: nothing refused at the front, nothing lost between the tiers or to the store.
+  const losses = {
+    frontRefused: await metric(frontPorts.metrics, "otelcol_receiver_refused_spans"),
+    frontSendFailed: await metric(frontPorts.metrics, "otelcol_exporter_send_failed_spans"),
+    gatewayRefused: await metric(gatewayPorts.metrics, "otelcol_receiver_refused_spans"),
+    gatewayEnqueueFailed: await metric(gatewayPorts.metrics, "otelcol_exporter_enqueue_failed_spans"),
+    gatewaySendFailed: await metric(gatewayPorts.metrics, "otelcol_exporter_send_failed_spans"),
+    droppedTooEarly: await metric(
+      gatewayPorts.metrics,
+      "otelcol_processor_tail_sampling_sampling_trace_dropped_too_early",
+    ),
+  };
+  assert.equal(losses, {
+    frontRefused: 0,
+    frontSendFailed: 0,
+    gatewayRefused: 0,
+    gatewayEnqueueFailed: 0,
+    gatewaySendFailed: 0,
+    droppedTooEarly: 0,
+  });
+  assert.is(stored + Object.values(losses).reduce((a, b) => a + b, 0), sent, "sent = stored + counted losses");
+});
+
+test.run();

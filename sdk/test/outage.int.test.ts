@@ -3,7 +3,6 @@
 // connection (and cuts the open ones), as a Collector rollout or crash does, and bringing it back
 // restores the same address. Each case ends with a ledger: spans sent = spans stored + spans the
 // SDK counted as dropped, by reason.
-import { connect, createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";

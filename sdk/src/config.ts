@@ -107,6 +107,8 @@ export interface TracingOptions {
    * Env GL_EXPORT_RETRY_MAX_MS. @default 120000
    */
   exportRetryMaxMillis?: number;
+  /** Node.js runtime metrics (event loop, heap, CPU, GC) with the span metrics. Env GL_RUNTIME_METRICS. @default true */
+  runtimeMetrics?: boolean;
 }
 
 export interface TracingConfig {
@@ -157,6 +159,7 @@ export interface TracingConfig {
    */
   metricsTls: { caFile?: string; certFile?: string; keyFile?: string };
   exportRetryMaxMillis: number;
+  runtimeMetrics: boolean;
 }
 
 export class ConfigError extends Error {
@@ -585,6 +588,7 @@ export function resolveConfig(options: TracingOptions = {}, environment: Env = p
       options.exportRetryMaxMillis !== undefined
         ? integer("exportRetryMaxMillis", options.exportRetryMaxMillis, 0)
         : env.read("GL_EXPORT_RETRY_MAX_MS", (v, s) => integer(s, v, 0), 120_000),
+    runtimeMetrics: options.runtimeMetrics ?? env.read("GL_RUNTIME_METRICS", (v, s) => bool(s, v), true),
     warnings: env.warnings,
     metricsTls: {
       caFile: env.raw("OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE") ?? env.raw("OTEL_EXPORTER_OTLP_CERTIFICATE"),

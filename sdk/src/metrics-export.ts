@@ -8,6 +8,7 @@ import { request as httpsRequest } from "node:https";
 import { type Attributes, context, diag } from "@opentelemetry/api";
 import { suppressTracing } from "@opentelemetry/core";
 import type { SpanCounts } from "./drop-counter.ts";
+import { RUNTIME_METRICS, type RuntimeSnapshot } from "./runtime-metrics.ts";
 import { DURATION_BUCKETS_SECONDS, type MetricsSnapshot } from "./span-metrics.ts";
 import { SDK_NAME, SDK_VERSION } from "./version.ts";
 
@@ -32,7 +33,12 @@ function otlpAttributes(attributes: Record<string, unknown>): { key: string; val
 }
 
 /** Builds an OTLP ExportMetricsServiceRequest in its JSON encoding. */
-export function toOtlpJson(snapshot: MetricsSnapshot, counts: SpanCounts, resource: Attributes): unknown {
+export function toOtlpJson(
+  snapshot: MetricsSnapshot,
+  counts: SpanCounts,
+  resource: Attributes,
+  runtime?: RuntimeSnapshot,
+): unknown {
   const start = String(snapshot.startTimeUnixNano);
   const time = String(snapshot.timeUnixNano);
   const point = (attributes: Record<string, unknown>) => ({
@@ -98,6 +104,7 @@ export function toOtlpJson(snapshot: MetricsSnapshot, counts: SpanCounts, resour
       { attributes: { reason: "export_failed" }, value: counts.droppedExportFailed },
     ]),
     sum(METRIC_SPANS_EXPORTED, "{span}", "Spans the Collector accepted.", [{ attributes: {}, value: counts.exported }]),
+    ...(runtime ? runtimeOtlp(runtime, point) : []),
   ];
   return {
     resourceMetrics: [
@@ -107,6 +114,82 @@ export function toOtlpJson(snapshot: MetricsSnapshot, counts: SpanCounts, resour
       },
     ],
   };
+}
+
+/** The runtime metrics as OTLP gauges and cumulative sums (doubles: seconds and ratios). */
+function runtimeOtlp(r: RuntimeSnapshot, point: (attributes: Record<string, unknown>) => object): object[] {
+  const gauge = (name: string, unit: string, description: string, value: number) => ({
+    name,
+    unit,
+    description,
+    gauge: { dataPoints: [{ ...point({}), asDouble: value }] },
+  });
+  const counter = (name: string, unit: string, description: string, points: [Record<string, unknown>, number][]) => ({
+    name,
+    unit,
+    description,
+    sum: {
+      aggregationTemporality: 2,
+      isMonotonic: true,
+      dataPoints: points.map(([attributes, value]) => ({ ...point(attributes), asDouble: value })),
+    },
+  });
+  const M = RUNTIME_METRICS;
+  return [
+    gauge(M.eventLoopDelayP99, "s", "Event-loop delay, 99th percentile over the interval.", r.eventLoopDelayP99),
+    gauge(M.eventLoopDelayMax, "s", "Event-loop delay, maximum over the interval.", r.eventLoopDelayMax),
+    gauge(M.eventLoopUtilization, "1", "Share of the interval the event loop was busy.", r.eventLoopUtilization),
+    gauge(M.heapUsed, "By", "V8 heap in use.", r.heapUsedBytes),
+    gauge(M.heapLimit, "By", "V8 heap size limit.", r.heapLimitBytes),
+    gauge(M.memoryRss, "By", "Resident memory of the process.", r.rssBytes),
+    counter(M.cpuTime, "s", "CPU time of the process.", [
+      [{ "cpu.mode": "user" }, r.cpuUserSeconds],
+      [{ "cpu.mode": "system" }, r.cpuSystemSeconds],
+    ]),
+    counter(
+      M.gcDuration,
+      "s",
+      "Time spent in garbage-collection pauses.",
+      Object.entries(r.gcSeconds).map(([type, seconds]) => [{ "v8js.gc.type": type }, seconds]),
+    ),
+  ];
+}
+
+/** The runtime metrics in the OpenMetrics text format, named as Prometheus's OTLP receiver names them. */
+function runtimeOpenMetrics(r: RuntimeSnapshot): string[] {
+  const lines: string[] = [];
+  const gauge = (name: string, help: string, value: number) =>
+    lines.push(`# TYPE ${name} gauge`, `# HELP ${name} ${help}`, `${name} ${value}`);
+  const M = RUNTIME_METRICS;
+  gauge(
+    `${promName(M.eventLoopDelayP99)}_seconds`,
+    "Event-loop delay, 99th percentile over the interval.",
+    r.eventLoopDelayP99,
+  );
+  gauge(
+    `${promName(M.eventLoopDelayMax)}_seconds`,
+    "Event-loop delay, maximum over the interval.",
+    r.eventLoopDelayMax,
+  );
+  gauge(
+    `${promName(M.eventLoopUtilization)}_ratio`,
+    "Share of the interval the event loop was busy.",
+    r.eventLoopUtilization,
+  );
+  gauge(`${promName(M.heapUsed)}_bytes`, "V8 heap in use.", r.heapUsedBytes);
+  gauge(`${promName(M.heapLimit)}_bytes`, "V8 heap size limit.", r.heapLimitBytes);
+  gauge(`${promName(M.memoryRss)}_bytes`, "Resident memory of the process.", r.rssBytes);
+  const cpu = `${promName(M.cpuTime)}_seconds`;
+  lines.push(`# TYPE ${cpu} counter`, `# HELP ${cpu} CPU time of the process.`);
+  lines.push(
+    `${cpu}_total{cpu_mode="user"} ${r.cpuUserSeconds}`,
+    `${cpu}_total{cpu_mode="system"} ${r.cpuSystemSeconds}`,
+  );
+  const gc = `${promName(M.gcDuration)}_seconds`;
+  lines.push(`# TYPE ${gc} counter`, `# HELP ${gc} Time spent in garbage-collection pauses.`);
+  for (const [type, seconds] of Object.entries(r.gcSeconds))
+    lines.push(`${gc}_total{v8js_gc_type="${type}"} ${seconds}`);
+  return lines;
 }
 
 function promName(name: string): string {
@@ -121,7 +204,7 @@ function promLabels(attributes: Record<string, unknown>): string {
 }
 
 /** Renders the OpenMetrics text exposition, exemplars included; ends with the mandatory `# EOF`. */
-export function toOpenMetrics(snapshot: MetricsSnapshot, counts: SpanCounts): string {
+export function toOpenMetrics(snapshot: MetricsSnapshot, counts: SpanCounts, runtime?: RuntimeSnapshot): string {
   const lines: string[] = [];
   const requests = promName(METRIC_REQUESTS);
   const errors = promName(METRIC_ERRORS);
@@ -157,6 +240,7 @@ export function toOpenMetrics(snapshot: MetricsSnapshot, counts: SpanCounts): st
   lines.push(`${dropped}_total{reason="export_failed"} ${counts.droppedExportFailed}`);
   lines.push(`# TYPE ${exported} counter`, `# HELP ${exported} Spans the Collector accepted.`);
   lines.push(`${exported}_total ${counts.exported}`);
+  if (runtime) lines.push(...runtimeOpenMetrics(runtime));
   lines.push("# EOF");
   return `${lines.join("\n")}\n`;
 }
@@ -165,6 +249,8 @@ export interface MetricsSource {
   collect(): MetricsSnapshot;
   counts(): SpanCounts;
   resource(): Attributes;
+  /** Node.js runtime metrics, when they are on. */
+  runtime?(): RuntimeSnapshot;
 }
 
 /**
@@ -220,7 +306,9 @@ export class OtlpJsonMetricsPusher {
   }
 
   push(): Promise<boolean> {
-    const body = JSON.stringify(toOtlpJson(this.#source.collect(), this.#source.counts(), this.#source.resource()));
+    const body = JSON.stringify(
+      toOtlpJson(this.#source.collect(), this.#source.counts(), this.#source.resource(), this.#source.runtime?.()),
+    );
     return new Promise<boolean>((resolve) => {
       const done = (ok: boolean, why?: string) => {
         if (ok) this.pushes++;
@@ -272,7 +360,7 @@ export class PrometheusEndpoint {
         res.writeHead(404).end();
         return;
       }
-      const text = toOpenMetrics(source.collect(), source.counts());
+      const text = toOpenMetrics(source.collect(), source.counts(), source.runtime?.());
       res.writeHead(200, { "content-type": "application/openmetrics-text; version=1.0.0; charset=utf-8" }).end(text);
     });
     this.#server.unref();

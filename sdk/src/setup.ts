@@ -23,6 +23,7 @@ import { createInstrumentations } from "./instrumentations.ts";
 import { OtlpJsonMetricsPusher, PrometheusEndpoint } from "./metrics-export.ts";
 import { createSpanPipeline } from "./pipeline.ts";
 import { buildResource } from "./resource.ts";
+import { RuntimeMetrics } from "./runtime-metrics.ts";
 import type { SpanMetrics } from "./span-metrics.ts";
 
 export interface TracingStats extends SpanCounts {
@@ -182,10 +183,13 @@ export function initTracing(options: TracingOptions = {}, hooks: InternalSetupHo
   });
   sdk.start();
 
+  // Runtime metrics travel with the span metrics (on whenever those are, unless GL_RUNTIME_METRICS=false).
+  const runtimeMetrics = spanMetrics && config.runtimeMetrics ? new RuntimeMetrics() : undefined;
   const metricsSource = {
     collect: () => (spanMetrics as SpanMetrics).collect(),
     counts: () => dropCounter.counts(),
     resource: () => resource.attributes,
+    ...(runtimeMetrics ? { runtime: () => runtimeMetrics.collect() } : {}),
   };
   let pusher: OtlpJsonMetricsPusher | undefined;
   let prometheus: PrometheusEndpoint | undefined;
@@ -215,7 +219,10 @@ export function initTracing(options: TracingOptions = {}, hooks: InternalSetupHo
       retrying?.stopRetrying();
       shutdownPromise ??= withDeadline(
         // Spans first: the metrics pushed last then include the final drop counts.
-        sdk.shutdown().then(() => Promise.all([pusher?.shutdown(), prometheus?.shutdown()])),
+        sdk
+          .shutdown()
+          .then(() => Promise.all([pusher?.shutdown(), prometheus?.shutdown()]))
+          .then(() => runtimeMetrics?.shutdown()),
         config.shutdownTimeoutMillis,
         "tracing shutdown",
       );

@@ -226,6 +226,17 @@ for (const env of ["dev", "staging"]) {
         [`inventory ${identity.name} ${env}`, `storefront ${identity.name} ${env}`],
       );
       for (const s of series) assert.ok(Number(s.value[1]) >= 1, `${s.metric.job}: ${s.value[1]} requests`);
+      // The runtime metrics travel with them, under the names sdk/src/metrics-export.ts writes for scrapes.
+      for (const name of [
+        'nodejs_eventloop_utilization_ratio{job="storefront"}',
+        'nodejs_eventloop_delay_p99_seconds{job="storefront"}',
+        'v8js_memory_heap_used_bytes{job="inventory"}',
+        'process_memory_usage_bytes{job="inventory"}',
+        'process_cpu_time_seconds_total{job="storefront", cpu_mode="user"}',
+        'v8js_gc_duration_seconds_total{job="storefront", v8js_gc_type="minor"}',
+      ]) {
+        assert.ok((await prometheus.query(name)).length > 0, `${name} in Prometheus`);
+      }
     },
   );
 

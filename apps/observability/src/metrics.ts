@@ -46,6 +46,12 @@ export const SDK = {
   durationBucket: "gl_span_duration_seconds_bucket",
   dropped: "gl_tracing_spans_dropped_total",
   exported: "gl_tracing_spans_exported_total",
+  // Runtime metrics (sdk/src/runtime-metrics.ts RUNTIME_METRICS).
+  eventLoopDelayP99: "nodejs_eventloop_delay_p99_seconds",
+  eventLoopUtilization: "nodejs_eventloop_utilization_ratio",
+  heapUsed: "v8js_memory_heap_used_bytes",
+  cpuTime: "process_cpu_time_seconds_total",
+  gcDuration: "v8js_gc_duration_seconds_total",
 } as const;
 
 /** Grafana Tempo 2.7.2 (metric-names/tempo-2.7.2.tsv), metrics-generator output included. */

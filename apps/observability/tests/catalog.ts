@@ -11,6 +11,7 @@ import {
   METRIC_SPANS_DROPPED,
   METRIC_SPANS_EXPORTED,
 } from "../../../sdk/src/metrics-export.ts";
+import { RUNTIME_METRICS } from "../../../sdk/src/runtime-metrics.ts";
 import { TARGET_LABELS } from "../src/metrics.ts";
 
 export const METRIC_NAMES_DIR = join(import.meta.dirname, "..", "metric-names");
@@ -93,6 +94,16 @@ export function knownMetrics(): Map<string, KnownMetric> {
   sdk(`${otlpToPrometheus(METRIC_DURATION, "histogram-seconds")}_bucket`, [...sdkLabels, "le"]);
   sdk(otlpToPrometheus(METRIC_SPANS_DROPPED, "counter"), ["reason"]);
   sdk(otlpToPrometheus(METRIC_SPANS_EXPORTED, "counter"), []);
+  // Runtime metrics: gauges get the unit suffix only (s → _seconds, By → _bytes, 1 → _ratio).
+  const R = RUNTIME_METRICS;
+  sdk(`${R.eventLoopDelayP99.replace(/\./g, "_")}_seconds`, []);
+  sdk(`${R.eventLoopDelayMax.replace(/\./g, "_")}_seconds`, []);
+  sdk(`${R.eventLoopUtilization.replace(/\./g, "_")}_ratio`, []);
+  sdk(`${R.heapUsed.replace(/\./g, "_")}_bytes`, []);
+  sdk(`${R.heapLimit.replace(/\./g, "_")}_bytes`, []);
+  sdk(`${R.memoryRss.replace(/\./g, "_")}_bytes`, []);
+  sdk(`${R.cpuTime.replace(/\./g, "_")}_seconds_total`, ["cpu_mode"]);
+  sdk(`${R.gcDuration.replace(/\./g, "_")}_seconds_total`, ["v8js_gc_type"]);
   // Prometheus's own scrape health.
   known.set("up", { source: "prometheus", labels: new Set(TARGET_LABELS.otelcol) });
   return known;

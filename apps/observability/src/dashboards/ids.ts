@@ -74,5 +74,8 @@ export const PANELS = {
     slowTraces: 5,
     sdkRequests: 6,
     sdkLatency: 7,
+    eventLoop: 8,
+    cpu: 9,
+    memory: 10,
   },
 } as const satisfies Record<keyof typeof DASHBOARDS, Record<string, number>>;

@@ -116,5 +116,45 @@ export function traceAnalyticsDashboard(runbookBaseUrl: string): dashboard.Dashb
         ),
       ]),
     )
+    .withRow(g.row("Service runtime (from the SDK)", 102))
+    .withPanel(
+      timeseries(
+        g,
+        P.eventLoop,
+        "Event loop",
+        "Event-loop delay p99 per pod, and how busy the loop is: a blocked loop delays every request of the pod.",
+        "s",
+        [
+          prom(`max by (job, instance) (${SDK.eventLoopDelayP99}{${S}})`, "delay p99 {{job}} {{instance}}"),
+          prom(`max by (job, instance) (${SDK.eventLoopUtilization}{${S}})`, "busy share {{job}} {{instance}}"),
+        ],
+        8,
+      ),
+    )
+    .withPanel(
+      timeseries(
+        g,
+        P.cpu,
+        "CPU and GC",
+        "CPU seconds per second, and the share of time in GC pauses.",
+        "short",
+        [
+          prom(`sum by (job) (${r(SDK.cpuTime, S)})`, "cpu {{job}}"),
+          prom(`sum by (job) (${r(SDK.gcDuration, S)})`, "gc {{job}}"),
+        ],
+        8,
+      ),
+    )
+    .withPanel(
+      timeseries(
+        g,
+        P.memory,
+        "Heap in use",
+        "V8 heap per pod.",
+        "bytes",
+        [prom(`max by (job, instance) (${SDK.heapUsed}{${S}})`, "{{job}} {{instance}}")],
+        8,
+      ),
+    )
     .build();
 }

@@ -29,6 +29,8 @@ export const INSTRUMENTATION_NAMES = [
   "ioredis",
   "grpc",
   "kafkajs",
+  "koa",
+  "graphql",
 ] as const;
 export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
 

@@ -1,14 +1,16 @@
 // The auto-instrumentations a service gets, chosen by name from configuration. Health and metrics
 // endpoints are never traced; database clients only trace inside a request (no spans for pool
-// keep-alives); Express middleware layers are skipped (route naming keeps working, each request
+// keep-alives); Express and Koa middleware layers are skipped (route naming keeps working, each request
 // costs one span instead of one per middleware).
 import type { IncomingMessage } from "node:http";
 import type { Instrumentation } from "@opentelemetry/instrumentation";
 import { ExpressInstrumentation, ExpressLayerType } from "@opentelemetry/instrumentation-express";
+import { GraphQLInstrumentation } from "@opentelemetry/instrumentation-graphql";
 import { GrpcInstrumentation } from "@opentelemetry/instrumentation-grpc";
 import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
 import { IORedisInstrumentation } from "@opentelemetry/instrumentation-ioredis";
 import { KafkaJsInstrumentation } from "@opentelemetry/instrumentation-kafkajs";
+import { KoaInstrumentation, KoaLayerType } from "@opentelemetry/instrumentation-koa";
 import { PgInstrumentation } from "@opentelemetry/instrumentation-pg";
 import { RedisInstrumentation } from "@opentelemetry/instrumentation-redis";
 import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
@@ -64,6 +66,12 @@ export function createInstrumentations(
     ioredis: () => new IORedisInstrumentation({ requireParentSpan: true }),
     grpc: () => new GrpcInstrumentation(),
     kafkajs: () => new KafkaJsInstrumentation(),
+    // Router layers only, as for Express: the route names the request, middleware adds no span.
+    koa: () => new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] }),
+    // One span per operation (parse, validate, execute), none per trivial field resolver, and never
+    // the values of variables or arguments (they carry personal data as often as not).
+    graphql: () =>
+      new GraphQLInstrumentation({ mergeItems: true, ignoreTrivialResolveSpans: true, allowValues: false }),
   };
   return [...new Set(names)].map((name) => factories[name]());
 }

@@ -15,6 +15,8 @@ export interface RunningCollector {
   name: string;
   logs: () => string;
   stop: () => Promise<void>;
+  /** SIGKILL: a crash or an OOM kill, nothing flushed. */
+  kill: () => Promise<void>;
 }
 
 const running = new Set<RunningCollector>();
@@ -58,6 +60,11 @@ export async function startCollector(
   const collector: RunningCollector = {
     name,
     logs: () => output,
+    kill: async () => {
+      running.delete(collector);
+      child.kill("SIGKILL");
+      await waitForExit(child, 5_000);
+    },
     stop: async () => {
       running.delete(collector);
       child.kill("SIGTERM");

@@ -1,7 +1,10 @@
-// The trace store down for 30 s under steady traffic, through staging's committed Collector configs
-// (front → load_balancing → tail-sampling gateway with its persistent queue → store). The store is
-// a real Jaeger v2 behind a TCP door that refuses every connection during the outage. The test
-// ends with a ledger: traces sent = traces stored + spans the Collectors counted as lost, by stage.
+// Faults under steady traffic, through staging's committed Collector configs (front →
+// load_balancing → tail-sampling gateway with its persistent queue → store), each ending with a
+// ledger of traces sent, stored and counted as lost:
+//   - the trace store down for 30 s (a real Jaeger v2 behind a TCP door that refuses every
+//     connection during the outage): everything queued is delivered afterwards;
+//   - a gateway killed (SIGKILL) and restarted: what was queued or retried arrives; the traces in
+//     its tail-sampling decision window are lost and counted nowhere (the test measures them).
 //
 // Every span carries an error status, which staging's keep-errors policy always samples, so
 // "stored" is exactly "sent" unless something is lost. What the loopback copy changes is what
@@ -20,7 +23,7 @@ import { startCollector, stopAll } from "./collector-process.ts";
 import { forLoopback, loopbackPorts, metric } from "./loopback.ts";
 import { sendSpans } from "./otlp-client.ts";
 
-const test = suite("trace store down for 30 s under steady traffic (staging configs)");
+const test = suite("Collector faults under steady traffic (staging configs)");
 const SERVICE = "ledger";
 const OUTAGE_MS = 30_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -126,6 +129,64 @@ test("everything queued during the outage is delivered once the store is back; t
     droppedTooEarly: 0,
   });
   assert.is(stored + Object.values(losses).reduce((a, b) => a + b, 0), sent, "sent = stored + counted losses");
+});
+
+test("a gateway killed mid-stream and restarted: queued and retried traces arrive; only its tail-sampling window is lost, uncounted", async () => {
+  await stopAll();
+  await door?.down();
+  door = undefined;
+  const service = "crash";
+  const configs = await committedCollectorConfigs("staging");
+  const front = configs.get("front");
+  const gateway = configs.get("gateway");
+  if (!front || !gateway) throw new Error("clusters/staging/otel-collector has no front and gateway tiers");
+  const gatewayPorts = await loopbackPorts();
+  const gatewayConfig = forLoopback(gateway, gatewayPorts, {
+    tempo: (store as Jaeger).otlpGrpcEndpoint,
+    queueDir: join(dir, "crash-queue"),
+  });
+  gatewayConfig.processors.tail_sampling.decision_wait = "1s";
+  let pod = await startCollector("gateway-crash", gatewayConfig, dir);
+  const frontPorts = await loopbackPorts();
+  const frontConfig = forLoopback(front, frontPorts, {});
+  frontConfig.exporters.load_balancing.resolver = { static: { hostnames: [`127.0.0.1:${gatewayPorts.grpc}`] } };
+  await startCollector("front-crash", frontConfig, dir);
+  const frontUrl = `http://127.0.0.1:${frontPorts.http}`;
+  const sendBatch = async (count: number, everyMs: number) => {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      ids.push(...(await sendSpans(frontUrl, [{ service, name: `GET /pay/${i}`, error: true }])));
+      await sleep(everyMs);
+    }
+    return ids;
+  };
+  const isStored = async (id: string) => ((await (store as Jaeger).getTrace(id)) ?? []).length > 0;
+
+  const settled = await sendBatch(20, 50); // decided and exported before the crash
+  await sleep(3_000);
+  const inWindow = await sendBatch(10, 20); // still in the 1 s decision window when the pod dies
+  await pod.kill();
+  const whileDown = await sendBatch(20, 100); // the front retries them until a gateway is back
+  pod = await startCollector("gateway-crash", gatewayConfig, dir);
+  const after = await sendBatch(10, 50);
+
+  const mustArrive = [...settled, ...whileDown, ...after];
+  await waitFor(
+    "every trace sent outside the crash window stored",
+    async () => ((await Promise.all(mustArrive.map(isStored))).every(Boolean) ? true : undefined),
+    { timeoutMs: 60_000, intervalMs: 1_000 },
+  );
+  const lostInWindow = (await Promise.all(inWindow.map(isStored))).filter((stored) => !stored).length;
+  console.log(
+    `gateway crash: ${mustArrive.length}/${mustArrive.length} traces sent outside the crash window stored; ` +
+      `${lostInWindow}/${inWindow.length} traces in the 1 s tail-sampling window of the killed pod lost, counted nowhere`,
+  );
+  assert.ok(lostInWindow <= inWindow.length);
+  const counted =
+    (await metric(frontPorts.metrics, "otelcol_exporter_send_failed_spans")) +
+    (await metric(gatewayPorts.metrics, "otelcol_exporter_send_failed_spans")) +
+    (await metric(gatewayPorts.metrics, "otelcol_exporter_enqueue_failed_spans"));
+  assert.is(counted, 0, "no loss the Collectors counted: the front's retries carried the crash");
 });
 
 test.run();

@@ -13,6 +13,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface RunningCollector {
   name: string;
+  pid: number;
   logs: () => string;
   stop: () => Promise<void>;
   /** SIGKILL: a crash or an OOM kill, nothing flushed. */
@@ -59,6 +60,7 @@ export async function startCollector(
   });
   const collector: RunningCollector = {
     name,
+    pid: child.pid ?? -1,
     logs: () => output,
     kill: async () => {
       running.delete(collector);

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { startInMemoryTracing } from "./support.ts";
+import { spansAfter as spansAfterIn, startInMemoryTracing } from "./support.ts";
 
 const tracing = startInMemoryTracing({ instrumentations: ["http", "koa", "graphql"] });
 // Loaded after tracing started, through require, so the instrumentations' require hooks patch them.
@@ -15,14 +15,7 @@ const Koa = require("koa") as typeof import("koa");
 const { Router } = require("@koa/router") as typeof import("@koa/router");
 const graphql = require("graphql") as typeof import("graphql");
 
-async function spansAfter(expected: number): Promise<ReadableSpan[]> {
-  for (let i = 0; i < 50; i++) {
-    await tracing.handle.forceFlush();
-    if (tracing.exporter.getFinishedSpans().length >= expected) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return tracing.takeSpans();
-}
+const spansAfter = (expected: number) => spansAfterIn(tracing, expected);
 
 const test = suite("koa and graphql");
 

@@ -10,7 +10,7 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { expressTracing, fastifyTracing, httpTracing } from "../src/middleware.ts";
-import { startInMemoryTracing } from "./support.ts";
+import { spansAfter as spansAfterIn, startInMemoryTracing } from "./support.ts";
 
 // The response header comes from the tracing settings unless a middleware names one itself.
 const tracing = startInMemoryTracing({
@@ -38,15 +38,7 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function spansAfter(expected: number): Promise<ReadableSpan[]> {
-  // The server span ends just after the response is sent; give it a moment, bounded.
-  for (let i = 0; i < 50; i++) {
-    await tracing.handle.forceFlush();
-    if (tracing.exporter.getFinishedSpans().length >= expected) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return tracing.takeSpans();
-}
+const spansAfter = (expected: number) => spansAfterIn(tracing, expected);
 
 function checkRequest(spans: ReadableSpan[], response: Response, route: string) {
   const server = spans.find((s) => s.name === `GET ${route}`);

@@ -8,13 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { freePort } from "../../scripts/ports.ts";
-import { type RunningProcess, startProcess, waitFor } from "../../scripts/process.ts";
+import { type RunningProcess, waitFor } from "../../scripts/process.ts";
 import { CLIENT_EXTENSIONS, newCa, newCert, SERVER_EXTENSIONS } from "../../scripts/tls.ts";
 import { ensureBuilt } from "../scripts/build.ts";
+import { startFrontend } from "./fixture-service.ts";
 import { type Collector, startCollector } from "./otelcol.ts";
 
-const FIXTURES = join(import.meta.dirname, "fixtures");
 const test = suite("mTLS: traces and metrics with a client certificate");
 
 let dir = "";
@@ -52,31 +51,14 @@ test.after(async () => {
 });
 
 async function startService(name: string, extra: Record<string, string>): Promise<string> {
-  const port = await freePort();
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OTEL_|GL_)/.test(k)));
-  const proc = startProcess(
-    process.execPath,
-    ["--import", "@greenlang/tracing/register", join(FIXTURES, "frontend.mjs")],
-    {
-      cwd: FIXTURES,
-      env: {
-        ...base,
-        PORT: String(port),
-        OTEL_SERVICE_NAME: name,
-        OTEL_LOG_LEVEL: "error",
-        OTEL_EXPORTER_OTLP_ENDPOINT: (collector as Collector).httpEndpoint,
-        OTEL_EXPORTER_OTLP_CERTIFICATE: join(dir, "ca.crt"),
-        OTEL_EXPORTER_OTLP_TIMEOUT: "2000",
-        OTEL_BSP_SCHEDULE_DELAY: "100",
-        OTEL_METRIC_EXPORT_INTERVAL: "300",
-        GL_IGNORE_PATHS: "/healthz,/stats",
-        ...extra,
-      },
-    },
-  );
+  const { url, proc } = await startFrontend(name, {
+    OTEL_EXPORTER_OTLP_ENDPOINT: (collector as Collector).httpEndpoint,
+    OTEL_EXPORTER_OTLP_CERTIFICATE: join(dir, "ca.crt"),
+    OTEL_EXPORTER_OTLP_TIMEOUT: "2000",
+    OTEL_METRIC_EXPORT_INTERVAL: "300",
+    ...extra,
+  });
   running.push(proc);
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor("service", async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined), { process: proc });
   for (let i = 0; i < 5; i++) await (await fetch(`${url}/work/${i}`)).arrayBuffer();
   return url;
 }

@@ -1,18 +1,17 @@
 // A Collector outage under steady traffic, with the preload as services run it. The Collector is
-// real; a TCP proxy in front of it stands for its Service: taking the proxy down refuses every
+// real; a TCP door in front of it stands for its Service: taking the door down refuses every
 // connection (and cuts the open ones), as a Collector rollout or crash does, and bringing it back
 // restores the same address. Each case ends with a ledger: spans sent = spans stored + spans the
 // SDK counted as dropped, by reason.
-import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { freePort } from "../../scripts/ports.ts";
-import { type RunningProcess, startProcess, waitFor } from "../../scripts/process.ts";
+import { type RunningProcess, waitFor } from "../../scripts/process.ts";
 import { TcpDoor as CollectorDoor } from "../../scripts/tcp-door.ts";
 import { ensureBuilt } from "../scripts/build.ts";
+import { startFrontend } from "./fixture-service.ts";
 import { type Collector, startCollector } from "./otelcol.ts";
 
-const FIXTURES = join(import.meta.dirname, "fixtures");
 const test = suite("Collector outage under steady traffic");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -39,30 +38,13 @@ test.after(async () => {
 });
 
 async function service(name: string, proxy: CollectorDoor, extra: Record<string, string>): Promise<string> {
-  const port = await freePort();
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OTEL_|GL_)/.test(k)));
-  const proc = startProcess(
-    process.execPath,
-    ["--import", "@greenlang/tracing/register", join(FIXTURES, "frontend.mjs")],
-    {
-      cwd: FIXTURES,
-      env: {
-        ...base,
-        PORT: String(port),
-        OTEL_SERVICE_NAME: name,
-        OTEL_LOG_LEVEL: "error",
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${proxy.port}`,
-        OTEL_EXPORTER_OTLP_TIMEOUT: "1000",
-        OTEL_BSP_SCHEDULE_DELAY: "100",
-        OTEL_METRICS_EXPORTER: "none",
-        GL_IGNORE_PATHS: "/healthz,/stats",
-        ...extra,
-      },
-    },
-  );
+  const { url, proc } = await startFrontend(name, {
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${proxy.port}`,
+    OTEL_EXPORTER_OTLP_TIMEOUT: "1000",
+    OTEL_METRICS_EXPORTER: "none",
+    ...extra,
+  });
   running.push(proc);
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor("service", async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined), { process: proc });
   return url;
 }
 

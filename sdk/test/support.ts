@@ -51,3 +51,13 @@ export function spansEndedBy(resourceAttributes: Attributes, write: (tracer: Tra
   write(provider.getTracer("@opentelemetry/instrumentation-http", "0.300.0"));
   return ended;
 }
+
+/** The spans exported once at least `expected` have ended (a server span ends just after its response; bounded). */
+export async function spansAfter(tracing: InMemoryTracing, expected: number): Promise<ReadableSpan[]> {
+  for (let i = 0; i < 50; i++) {
+    await tracing.handle.forceFlush();
+    if (tracing.exporter.getFinishedSpans().length >= expected) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return tracing.takeSpans();
+}

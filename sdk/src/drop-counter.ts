@@ -31,6 +31,16 @@ export interface SpanCounts {
   queueCapacity: number;
 }
 
+/** The counts of a process that exports nothing (tracing off). */
+export const EMPTY_COUNTS: SpanCounts = {
+  exported: 0,
+  droppedQueueFull: 0,
+  droppedExportFailed: 0,
+  exportFailuresByError: {},
+  queued: 0,
+  queueCapacity: 0,
+};
+
 export class DropCounter implements MeterProvider {
   #exported = 0;
   #droppedQueueFull = 0;

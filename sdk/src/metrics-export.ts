@@ -32,6 +32,11 @@ function otlpAttributes(attributes: Record<string, unknown>): { key: string; val
     .map(([key, v]) => ({ key, value: otlpValue(v) }));
 }
 
+/** A monotonic cumulative OTLP sum (a Prometheus counter). */
+function cumulativeSum(name: string, unit: string, description: string, dataPoints: object[]) {
+  return { name, unit, description, sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints } };
+}
+
 /** Builds an OTLP ExportMetricsServiceRequest in its JSON encoding. */
 export function toOtlpJson(
   snapshot: MetricsSnapshot,
@@ -51,16 +56,13 @@ export function toOtlpJson(
     unit: string,
     description: string,
     points: { attributes: Record<string, unknown>; value: number }[],
-  ) => ({
-    name,
-    unit,
-    description,
-    sum: {
-      aggregationTemporality: 2,
-      isMonotonic: true,
-      dataPoints: points.map((p) => ({ ...point(p.attributes), asInt: String(p.value) })),
-    },
-  });
+  ) =>
+    cumulativeSum(
+      name,
+      unit,
+      description,
+      points.map((p) => ({ ...point(p.attributes), asInt: String(p.value) })),
+    );
   const metrics = [
     sum(
       METRIC_REQUESTS,
@@ -124,16 +126,13 @@ function runtimeOtlp(r: RuntimeSnapshot, point: (attributes: Record<string, unkn
     description,
     gauge: { dataPoints: [{ ...point({}), asDouble: value }] },
   });
-  const counter = (name: string, unit: string, description: string, points: [Record<string, unknown>, number][]) => ({
-    name,
-    unit,
-    description,
-    sum: {
-      aggregationTemporality: 2,
-      isMonotonic: true,
-      dataPoints: points.map(([attributes, value]) => ({ ...point(attributes), asDouble: value })),
-    },
-  });
+  const counter = (name: string, unit: string, description: string, points: [Record<string, unknown>, number][]) =>
+    cumulativeSum(
+      name,
+      unit,
+      description,
+      points.map(([attributes, value]) => ({ ...point(attributes), asDouble: value })),
+    );
   const M = RUNTIME_METRICS;
   return [
     gauge(M.eventLoopDelayP99, "s", "Event-loop delay, 99th percentile over the interval.", r.eventLoopDelayP99),

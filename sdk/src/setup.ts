@@ -17,7 +17,7 @@ import type { Resource } from "@opentelemetry/resources";
 import { NodeSDK } from "@opentelemetry/sdk-node";
 import type { SpanExporter } from "@opentelemetry/sdk-trace";
 import { type LogLevel, resolveConfig, type TracingConfig, type TracingOptions } from "./config.ts";
-import type { SpanCounts } from "./drop-counter.ts";
+import { EMPTY_COUNTS, type SpanCounts } from "./drop-counter.ts";
 import { createSpanExporter } from "./exporter.ts";
 import { createInstrumentations } from "./instrumentations.ts";
 import { OtlpJsonMetricsPusher, PrometheusEndpoint } from "./metrics-export.ts";
@@ -61,15 +61,6 @@ const LOG_LEVELS: Record<LogLevel, DiagLogLevel> = {
   debug: DiagLogLevel.DEBUG,
   verbose: DiagLogLevel.VERBOSE,
   all: DiagLogLevel.ALL,
-};
-
-const EMPTY_COUNTS: SpanCounts = {
-  exported: 0,
-  droppedQueueFull: 0,
-  droppedExportFailed: 0,
-  exportFailuresByError: {},
-  queued: 0,
-  queueCapacity: 0,
 };
 
 function disabledHandle(config: TracingConfig | undefined): TracingHandle {

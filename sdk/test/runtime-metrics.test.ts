@@ -2,6 +2,7 @@
 // (OTLP as the SDK pushes it; the OpenMetrics names Prometheus's OTLP receiver gives the same data).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { EMPTY_COUNTS } from "../src/drop-counter.ts";
 import { toOpenMetrics, toOtlpJson } from "../src/metrics-export.ts";
 import { RUNTIME_METRICS, RuntimeMetrics } from "../src/runtime-metrics.ts";
 import { SpanMetrics } from "../src/span-metrics.ts";

@@ -4,7 +4,9 @@
 //   - the trace store down for 30 s (a real Jaeger v2 behind a TCP door that refuses every
 //     connection during the outage): everything queued is delivered afterwards;
 //   - a gateway killed (SIGKILL) and restarted: what was queued or retried arrives; the traces in
-//     its tail-sampling decision window are lost and counted nowhere (the test measures them).
+//     its tail-sampling decision window are lost and counted nowhere (the test measures them);
+//   - the front refusing everything (memory limiter): an SDK service retries, then counts each
+//     span it gives up on, under its error class.
 //
 // Every span carries an error status, which staging's keep-errors policy always samples, so
 // "stored" is exactly "sent" unless something is lost. What the loopback copy changes is what
@@ -17,6 +19,8 @@ import * as assert from "uvu/assert";
 import { freePort } from "../../../scripts/ports.ts";
 import { waitFor } from "../../../scripts/process.ts";
 import { TcpDoor } from "../../../scripts/tcp-door.ts";
+import { ensureBuilt } from "../../../sdk/scripts/build.ts";
+import { startFrontend } from "../../../sdk/test/fixture-service.ts";
 import { type Jaeger, startJaeger } from "../../../test/support/jaeger.ts";
 import { committedCollectorConfigs } from "../../../test/support/platform.ts";
 import { startCollector, stopAll } from "./collector-process.ts";
@@ -33,6 +37,7 @@ let store: Jaeger | undefined;
 let door: TcpDoor | undefined;
 
 test.before(async () => {
+  ensureBuilt();
   dir = await mkdtemp(join(tmpdir(), "otelcol-faults-"));
   store = await startJaeger();
 });
@@ -187,6 +192,52 @@ test("a gateway killed mid-stream and restarted: queued and retried traces arriv
     (await metric(gatewayPorts.metrics, "otelcol_exporter_send_failed_spans")) +
     (await metric(gatewayPorts.metrics, "otelcol_exporter_enqueue_failed_spans"));
   assert.is(counted, 0, "no loss the Collectors counted: the front's retries carried the crash");
+});
+
+test("the front refusing (memory limiter): the SDK retries what is retryable, then counts every span it gives up on", async () => {
+  await stopAll();
+  const configs = await committedCollectorConfigs("staging");
+  const front = configs.get("front");
+  if (!front) throw new Error("clusters/staging/otel-collector has no front tier");
+  const ports = await loopbackPorts();
+  const config = forLoopback(front, ports, {});
+  // A front pod out of memory: the limiter allows 1 MiB, so it refuses everything it receives.
+  config.processors.memory_limiter = { check_interval: "100ms", limit_mib: 1, spike_limit_mib: 0 };
+  await startCollector("front-refusing", config, dir);
+  const { url, proc } = await startFrontend("overloaded", {
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.http}`,
+    OTEL_EXPORTER_OTLP_TIMEOUT: "1000",
+    OTEL_METRICS_EXPORTER: "none",
+    GL_EXPORT_RETRY_MAX_MS: "3000",
+  });
+  try {
+    const sent = 30;
+    for (let i = 0; i < sent; i++) await (await fetch(`${url}/work/${i}`)).arrayBuffer();
+    const stats = await waitFor(
+      "every span counted by the SDK",
+      async () => {
+        const s = (await (await fetch(`${url}/stats`)).json()) as {
+          exported: number;
+          droppedQueueFull: number;
+          droppedExportFailed: number;
+          exportFailuresByError: Record<string, number>;
+        };
+        return s.exported + s.droppedQueueFull + s.droppedExportFailed === sent ? s : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    const refused = await metric(ports.metrics, "otelcol_receiver_refused_spans");
+    console.log(
+      `memory limiter: ${sent} spans sent, ${refused} refusals counted by the front (retries included), SDK losses by class ${JSON.stringify(stats.exportFailuresByError)}`,
+    );
+    assert.is(stats.exported, 0, "nothing got through a front that refuses everything");
+    assert.is(stats.droppedExportFailed, sent, "ledger: every span the SDK gave up on is counted");
+    assert.ok(refused >= sent, "the front counted each refusal (once per attempt)");
+    // The upstream exporter reports a refusal it retried without its status code: "Retryable status".
+    assert.equal(Object.keys(stats.exportFailuresByError), ["Retryable status"], "losses named by their class");
+  } finally {
+    await proc.stop(1_000);
+  }
 });
 
 test.run();

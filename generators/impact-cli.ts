@@ -22,13 +22,14 @@ const args = parseArgv(process.argv.slice(2), {
 const usage = "usage: npm run impact -- [--base <ref>] [--head <ref>] [--format text|markdown|json] [--check]";
 const unknown = Object.keys(args).filter((key) => !KNOWN.has(key));
 const format = args.format ?? "text";
+const FORMATS = ["text", "markdown", "json"];
 
 if (args.help) {
   console.log(usage);
-} else if (unknown.length > 0 || args._.length > 0 || !["text", "markdown", "json"].includes(format)) {
-  console.error(
-    `impact: unexpected ${[...unknown.map((k) => `--${k}`), ...args._.map(String), `--format ${format}`].join(", ")}\n${usage}`,
-  );
+} else if (unknown.length > 0 || args._.length > 0 || !FORMATS.includes(format)) {
+  const wrong = [...unknown.map((k) => `--${k}`), ...args._.map(String)];
+  if (!FORMATS.includes(format)) wrong.push(`--format ${format}`);
+  console.error(`impact: unexpected ${wrong.join(", ")}\n${usage}`);
   process.exitCode = 2;
 } else {
   const root = resolve(args.root ?? resolve(import.meta.dirname, ".."));

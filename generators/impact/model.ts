@@ -3,8 +3,10 @@
 // them at a revision). Pure: no cluster, no network. Every finding is a fact about the objects:
 // which workloads roll and how many pods, what is created and pruned, storage, retention,
 // sampling, replicas, Terraform inputs, and the changes a running cluster refuses or that lose data.
+import { holdsObjects } from "../../scripts/cluster-files.ts";
 import { parseDocuments } from "../render/yaml.ts";
 import { type Risk, risksOf } from "./risks.ts";
+import { get, same } from "./values.ts";
 
 export interface ObjectRef {
   app: string;
@@ -45,7 +47,7 @@ export interface ClusterImpact {
   replicas: Change<string>[];
   storage: Change<string>[];
   retention: Change<string> | null;
-  sampling: Change<string[]> | null;
+  sampling: Change<SamplingPolicy[]> | null;
   terraform: { key: string; from: unknown; to: unknown; replaces: boolean }[];
   risks: Risk[];
 }
@@ -69,7 +71,7 @@ export function objectsOf(tree: Tree, environment: string): Map<string, Parsed> 
   const objects = new Map<string, Parsed>();
   const prefix = `clusters/${environment}/`;
   for (const [path, text] of [...tree].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (!path.startsWith(prefix) || !/\.ya?ml$/.test(path) || /\.values\.ya?ml$/.test(path)) continue;
+    if (!path.startsWith(prefix) || !holdsObjects(path)) continue;
     const app = path.slice(prefix.length).split("/")[0] ?? "";
     for (const body of parseDocuments(text, path)) {
       const kind = String(body.kind ?? "");
@@ -82,11 +84,6 @@ export function objectsOf(tree: Tree, environment: string): Map<string, Parsed> 
   }
   return objects;
 }
-
-const get = (value: unknown, ...path: string[]): unknown =>
-  path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), value);
-
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 const MAX_FIELDS = 4;
 
@@ -184,13 +181,20 @@ function retentionOf(objects: Map<string, Parsed>): string | null {
  * largest top-level probabilistic policy (they hash the same trace id, so they overlap rather
  * than add up); 0 when there is none.
  */
-export function ordinaryShare(policies: string[]): number {
-  const shares = policies.map((p) => /^\S+ \(probabilistic, ([\d.]+)%\)$/.exec(p)?.[1]).filter((v) => v !== undefined);
-  return Math.max(0, ...shares.map(Number));
+export function ordinaryShare(policies: readonly SamplingPolicy[]): number {
+  return Math.max(0, ...policies.filter((p) => p.type === "probabilistic").map((p) => p.percent ?? 0));
 }
 
-/** The gateway's tail-sampling policies (names, with the probabilistic share), or null without one. */
-function samplingOf(objects: Map<string, Parsed>): string[] | null {
+/** A tail-sampling policy as the rendered gateway config has it: name, type, and its share if any. */
+export interface SamplingPolicy {
+  name: string;
+  type: string;
+  /** The probabilistic share, of the policy or of its `and` sub-policy. */
+  percent?: number;
+}
+
+/** The gateway's tail-sampling policies, or null without one. */
+function samplingOf(objects: Map<string, Parsed>): SamplingPolicy[] | null {
   for (const o of objects.values()) {
     if (o.ref.kind !== "ConfigMap" || o.ref.app !== "otel-collector") continue;
     const text = get(o.body, "data", "config.yaml");
@@ -203,7 +207,8 @@ function samplingOf(objects: Map<string, Parsed>): string[] | null {
         ((get(p, "and", "and_sub_policy") ?? []) as Record<string, unknown>[])
           .map((s) => get(s, "probabilistic", "sampling_percentage"))
           .find((v) => v !== undefined);
-      return percent === undefined ? `${p.name} (${p.type})` : `${p.name} (${p.type}, ${percent}%)`;
+      const policy: SamplingPolicy = { name: String(p.name), type: String(p.type) };
+      return percent === undefined ? policy : { ...policy, percent: Number(percent) };
     });
   }
   return null;

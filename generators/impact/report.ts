@@ -1,7 +1,7 @@
 // The impact of a change, as a person reads it: plain text for the terminal (`generate`, `npm run
 // impact`), markdown for the PR comment and the job summary, JSON for tools.
 import type { ClusterImpact, ObjectRef, Rollout } from "./model.ts";
-import { isEmpty, ordinaryShare } from "./model.ts";
+import { isEmpty, ordinaryShare, type SamplingPolicy } from "./model.ts";
 import type { Risk } from "./risks.ts";
 
 export interface Acknowledged {
@@ -40,6 +40,12 @@ export function podTotal(rollouts: Rollout[]): string {
   return min === max ? `${min} in total` : `${min}–${max} in total`;
 }
 
+function policies(list: readonly SamplingPolicy[]): string {
+  const one = (p: SamplingPolicy) =>
+    p.percent === undefined ? `${p.name} (${p.type})` : `${p.name} (${p.type}, ${p.percent}%)`;
+  return list.map(one).join("; ") || "none";
+}
+
 interface Fact {
   text: string;
   sub?: string[];
@@ -55,8 +61,8 @@ function facts(impact: ClusterImpact): Fact[] {
     out.push({
       text: "tail sampling policies:",
       sub: [
-        `before: ${impact.sampling.from.join("; ") || "none"}`,
-        `after:  ${impact.sampling.to.join("; ") || "none"}`,
+        `before: ${policies(impact.sampling.from)}`,
+        `after:  ${policies(impact.sampling.to)}`,
         `ordinary traces kept (no error, not slow, no service rule): ${ordinaryShare(impact.sampling.from)}% → ${ordinaryShare(impact.sampling.to)}%`,
       ],
     });

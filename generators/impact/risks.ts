@@ -2,6 +2,7 @@
 // author acknowledges exactly that one (`generate --acknowledge <id>`, or a commit trailer
 // `Impact-Acknowledged: <id>: <reason>` for CI), and a procedure that does it safely.
 import type { ClusterImpact, Parsed } from "./model.ts";
+import { get, same } from "./values.ts";
 
 export type RiskKind =
   | "immutable-field"
@@ -19,10 +20,6 @@ export interface Risk {
   /** How to do it safely. */
   procedure: string;
 }
-
-const get = (value: unknown, ...path: string[]): unknown =>
-  path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), value);
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Spec fields of a StatefulSet the API server lets an update change; any other change is refused. */
 const STATEFULSET_MUTABLE = new Set([

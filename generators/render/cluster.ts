@@ -3,6 +3,7 @@
 // touches the disk here, so a failure anywhere leaves the committed tree as it was.
 
 import { grafanaValuesFragment } from "../../apps/observability/src/index.ts";
+import { VALUES_FRAGMENT_SUFFIX } from "../../scripts/cluster-files.ts";
 import { CHART_APPS, type ChartApp, NAMESPACES_FOLDER } from "../apps.ts";
 import type { Cluster } from "../model/types.ts";
 import { observabilitySettings } from "../values/observability.ts";
@@ -33,7 +34,7 @@ export const GRAFANA_FOLDER = "grafana";
 
 /** The Grafana chart's values fragment with the platform's data sources (see apps/observability). */
 export function grafanaValuesPath(environment: string): string {
-  return `${clusterDir(environment)}/${GRAFANA_FOLDER}/datasources.values.yaml`;
+  return `${clusterDir(environment)}/${GRAFANA_FOLDER}/datasources${VALUES_FRAGMENT_SUFFIX}`;
 }
 
 function ownFolder(

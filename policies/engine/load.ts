@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { dirname, join, relative, sep } from "node:path";
 import { CORE_SCHEMA, loadAll } from "js-yaml";
 import type { LineCounter, Node } from "yaml";
+import { holdsObjects } from "../../scripts/cluster-files.ts";
 import { cached } from "./cache.ts";
 import type { Finding, K8sObject, TerraformModule } from "./types.ts";
 
@@ -40,20 +41,12 @@ async function walk(path: string, found: string[]): Promise<void> {
 }
 
 /** Lists the files under the given paths (files or folders), repository-relative, sorted. */
-/**
- * `*.values.yaml` under clusters/ are Helm values for charts this repository does not deploy (the
- * cluster's Grafana): generated and drift-checked like the rest, but not Kubernetes objects.
- */
-export function isValuesFragment(file: string): boolean {
-  return /^clusters\/[^/]+\/.+\.values\.ya?ml$/.test(file);
-}
-
 /** Every YAML document of a rendered cluster folder (kustomizations included, values fragments not). */
 export function clusterTreeObjects(root: string, environment: string): K8sObject[] {
   const dir = join(root, "clusters", environment);
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
     .map((f) => `clusters/${environment}/${f.split(sep).join("/")}`)
-    .filter((f) => /\.ya?ml$/.test(f) && !isValuesFragment(f))
+    .filter(holdsObjects)
     .sort()
     .flatMap((f) => parseYamlFile(f, readFileSync(join(root, f), "utf8")).objects);
 }
@@ -303,7 +296,7 @@ export async function loadYaml(
 ): Promise<{ objects: K8sObject[]; findings: Finding[] }> {
   const objects: K8sObject[] = [];
   const findings: Finding[] = [];
-  const yamlFiles = files.filter((f) => /\.ya?ml$/.test(f) && !isValuesFragment(f));
+  const yamlFiles = files.filter(holdsObjects);
   const texts = await Promise.all(yamlFiles.map((f) => readFile(join(root, f), "utf8")));
   yamlFiles.forEach((file, i) => {
     const parsed = parseYamlFile(file, texts[i] as string);

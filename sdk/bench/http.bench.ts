@@ -25,7 +25,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { freePort } from "../../scripts/ports.ts";
-import { type RunningProcess, startProcess, waitFor } from "../../scripts/process.ts";
+import { type RunningProcess, startProcess, untracedEnv, waitFor } from "../../scripts/process.ts";
 import { median } from "../../scripts/stats.ts";
 import { ensureBuilt } from "../scripts/build.ts";
 
@@ -68,9 +68,7 @@ const sink = createServer((req, res) => {
 await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
 const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
 
-const baseEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([k]) => !k.startsWith("OTEL_") && !k.startsWith("GL_")),
-);
+const baseEnv = untracedEnv();
 const exportEnv = {
   OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
   OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",

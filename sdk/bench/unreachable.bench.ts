@@ -11,12 +11,11 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { freePort } from "../../scripts/ports.ts";
+import { untracedEnv } from "../../scripts/process.ts";
 
 const TOTAL = 1_000_000;
 const fixture = join(import.meta.dirname, "fixtures", "span-load.ts");
-const baseEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([k]) => !k.startsWith("OTEL_") && !k.startsWith("GL_")),
-);
+const baseEnv = untracedEnv();
 
 interface Result {
   seconds: number;

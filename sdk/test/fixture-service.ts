@@ -3,7 +3,7 @@
 // is ours minus any OTEL_*/GL_* of the test runner, plus `env`. Waits (bounded) until it serves.
 import { join } from "node:path";
 import { freePort } from "../../scripts/ports.ts";
-import { type RunningProcess, startProcess, waitFor } from "../../scripts/process.ts";
+import { type RunningProcess, startProcess, untracedEnv, waitFor } from "../../scripts/process.ts";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
 
@@ -12,7 +12,7 @@ export async function startFrontend(
   env: Record<string, string>,
 ): Promise<{ url: string; proc: RunningProcess }> {
   const port = await freePort();
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OTEL_|GL_)/.test(k)));
+  const base = untracedEnv();
   const proc = startProcess(
     process.execPath,
     ["--import", "@greenlang/tracing/register", join(FIXTURES, "frontend.mjs")],

@@ -3,7 +3,6 @@
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spansAfter as spansAfterIn, startInMemoryTracing } from "./support.ts";

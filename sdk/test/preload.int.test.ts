@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { freePorts } from "../../scripts/ports.ts";
-import { type RunningProcess, startProcess, waitFor } from "../../scripts/process.ts";
+import { type RunningProcess, startProcess, untracedEnv, waitFor } from "../../scripts/process.ts";
 import { attributesOf } from "../../test/support/otlp.ts";
 import { ensureBuilt } from "../scripts/build.ts";
 import { type Collector, type OtlpKeyValue, type ReceivedSpan, startCollector } from "./otelcol.ts";
@@ -22,9 +22,7 @@ const SPAN_KIND_CLIENT = 3;
 
 /** The environment of a fixture service: ours minus any OTEL_* / GL_* of the test runner. */
 function serviceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith("OTEL_") && !k.startsWith("GL_")),
-  );
+  const base = untracedEnv();
   return { ...base, OTEL_LOG_LEVEL: "warn", ...extra };
 }
 

@@ -7,14 +7,7 @@ import { toOpenMetrics, toOtlpJson } from "../src/metrics-export.ts";
 import { RUNTIME_METRICS, RuntimeMetrics } from "../src/runtime-metrics.ts";
 import { SpanMetrics } from "../src/span-metrics.ts";
 
-const counts = {
-  exported: 0,
-  droppedQueueFull: 0,
-  droppedExportFailed: 0,
-  exportFailuresByError: {},
-  queued: 0,
-  queueCapacity: 0,
-};
+const counts = EMPTY_COUNTS;
 
 test("readings of the running process: busy loop time, memory, CPU", async () => {
   const runtime = new RuntimeMetrics();

@@ -10,6 +10,7 @@ import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { untracedEnv } from "../../scripts/process.ts";
 import { resolveConfig } from "../src/config.ts";
 import { getTracingHandle, initTracing } from "../src/setup.ts";
 
@@ -18,9 +19,7 @@ const setupUrl = pathToFileURL(join(SRC, "setup.ts")).href;
 
 /** Runs an ES module snippet in a fresh Node process; `env` replaces OTEL_* / GL_* of ours. */
 function runNode(args: string[], env: Record<string, string> = {}) {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith("OTEL_") && !k.startsWith("GL_")),
-  );
+  const clean = untracedEnv();
   const result = spawnSync(process.execPath, args, { env: { ...clean, ...env }, encoding: "utf8", timeout: 20_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -4,7 +4,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
 import type { CollectorConfig } from "../../apps/otel-collector/tests/render.ts";
-import type { RunningProcess } from "../../scripts/process.ts";
+import { type RunningProcess, untracedEnv } from "../../scripts/process.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -35,7 +35,7 @@ export async function clusterIdentity(env: string): Promise<{ name: string; envi
 
 /** The environment of a fixture service: the runner's, minus any OTEL_ or GL_ variable it happens to carry. */
 export function serviceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OTEL_|GL_)/.test(k)));
+  const base = untracedEnv();
   // Span metrics are pushed as in production (OTLP to the Collector), every second instead of every minute.
   return {
     ...base,

@@ -72,10 +72,13 @@ function expand(
   }
 }
 
-/** Prometheus's OTLP translation of an SDK metric name (UnderscoreEscapingWithSuffixes). */
-export function otlpToPrometheus(name: string, kind: "counter" | "histogram-seconds"): string {
-  const base = name.replace(/[^a-zA-Z0-9_:]/g, "_");
-  return kind === "counter" ? `${base}_total` : `${base}_seconds`;
+/**
+ * Prometheus's OTLP translation of an SDK metric name (UnderscoreEscapingWithSuffixes): `.` → `_`,
+ * then the unit's suffix (s → _seconds, By → _bytes, 1 → _ratio), then `_total` for counters.
+ */
+export function otlpToPrometheus(name: string, unit: "s" | "By" | "1" | "", counter: boolean): string {
+  const suffix = { s: "_seconds", By: "_bytes", "1": "_ratio", "": "" }[unit];
+  return `${name.replace(/[^a-zA-Z0-9_:]/g, "_")}${suffix}${counter ? "_total" : ""}`;
 }
 
 export function knownMetrics(): Map<string, KnownMetric> {
@@ -89,21 +92,18 @@ export function knownMetrics(): Map<string, KnownMetric> {
   const sdkLabels = ["span_kind", "span_name", "http_route", "http_request_method", "http_response_status_code"];
   const sdk = (name: string, labels: string[]) =>
     known.set(name, { source: "sdk", labels: new Set([...labels, ...TARGET_LABELS.sdk]) });
-  sdk(otlpToPrometheus(METRIC_REQUESTS, "counter"), sdkLabels);
-  sdk(otlpToPrometheus(METRIC_ERRORS, "counter"), sdkLabels);
-  sdk(`${otlpToPrometheus(METRIC_DURATION, "histogram-seconds")}_bucket`, [...sdkLabels, "le"]);
-  sdk(otlpToPrometheus(METRIC_SPANS_DROPPED, "counter"), ["reason"]);
-  sdk(otlpToPrometheus(METRIC_SPANS_EXPORTED, "counter"), []);
-  // Runtime metrics: gauges get the unit suffix only (s → _seconds, By → _bytes, 1 → _ratio).
+  sdk(otlpToPrometheus(METRIC_REQUESTS, "", true), sdkLabels);
+  sdk(otlpToPrometheus(METRIC_ERRORS, "", true), sdkLabels);
+  sdk(`${otlpToPrometheus(METRIC_DURATION, "s", false)}_bucket`, [...sdkLabels, "le"]);
+  sdk(otlpToPrometheus(METRIC_SPANS_DROPPED, "", true), ["reason"]);
+  sdk(otlpToPrometheus(METRIC_SPANS_EXPORTED, "", true), []);
+  // Runtime metrics, with the units sdk/src/metrics-export.ts gives them.
   const R = RUNTIME_METRICS;
-  sdk(`${R.eventLoopDelayP99.replace(/\./g, "_")}_seconds`, []);
-  sdk(`${R.eventLoopDelayMax.replace(/\./g, "_")}_seconds`, []);
-  sdk(`${R.eventLoopUtilization.replace(/\./g, "_")}_ratio`, []);
-  sdk(`${R.heapUsed.replace(/\./g, "_")}_bytes`, []);
-  sdk(`${R.heapLimit.replace(/\./g, "_")}_bytes`, []);
-  sdk(`${R.memoryRss.replace(/\./g, "_")}_bytes`, []);
-  sdk(`${R.cpuTime.replace(/\./g, "_")}_seconds_total`, ["cpu_mode"]);
-  sdk(`${R.gcDuration.replace(/\./g, "_")}_seconds_total`, ["v8js_gc_type"]);
+  for (const name of [R.eventLoopDelayP99, R.eventLoopDelayMax]) sdk(otlpToPrometheus(name, "s", false), []);
+  sdk(otlpToPrometheus(R.eventLoopUtilization, "1", false), []);
+  for (const name of [R.heapUsed, R.heapLimit, R.memoryRss]) sdk(otlpToPrometheus(name, "By", false), []);
+  sdk(otlpToPrometheus(R.cpuTime, "s", true), ["cpu_mode"]);
+  sdk(otlpToPrometheus(R.gcDuration, "s", true), ["v8js_gc_type"]);
   // Prometheus's own scrape health.
   known.set("up", { source: "prometheus", labels: new Set(TARGET_LABELS.otelcol) });
   return known;

@@ -33,6 +33,8 @@ interface Tier {
   name: string;
   proc: RunningCollector;
   metricsPort: number;
+  /** OTLP/gRPC port: where the front's load_balancing exporter finds a gateway. */
+  grpcPort?: number;
 }
 
 function cpuSeconds(pid: number): number {
@@ -213,13 +215,13 @@ try {
       name: `gateway-${n}`,
       proc: await startCollector(`gateway-${n}`, config, dir),
       metricsPort: ports.metrics,
+      grpcPort: ports.grpc,
     });
-    (gateways[n] as Tier & { grpc?: number }).grpc = ports.grpc;
   }
   const frontPorts = await loopbackPorts();
   const frontConfig = forLoopback(frontRendered, frontPorts, {});
   frontConfig.exporters.load_balancing.resolver = {
-    static: { hostnames: gateways.map((g) => `127.0.0.1:${(g as Tier & { grpc?: number }).grpc}`) },
+    static: { hostnames: gateways.map((g) => `127.0.0.1:${g.grpcPort}`) },
   };
   const front: Tier = {
     name: "front",

@@ -186,7 +186,9 @@ test("a gateway killed mid-stream and restarted: queued and retried traces arriv
     `gateway crash: ${mustArrive.length}/${mustArrive.length} traces sent outside the crash window stored; ` +
       `${lostInWindow}/${inWindow.length} traces in the 1 s tail-sampling window of the killed pod lost, counted nowhere`,
   );
-  assert.ok(lostInWindow <= inWindow.length);
+  // The loss the runbook states: a killed gateway takes undecided traces with it. A Collector that
+  // kept them (or counted them) would make this fail, and the runbook would need to change with it.
+  assert.ok(lostInWindow > 0, "traces in the killed pod's decision window were expected to be lost");
   const counted =
     (await metric(frontPorts.metrics, "otelcol_exporter_send_failed_spans")) +
     (await metric(gatewayPorts.metrics, "otelcol_exporter_send_failed_spans")) +

@@ -37,7 +37,11 @@ export async function discoverClusters(root: string): Promise<{ models: string[]
   return { models, orphans };
 }
 
-export async function loadCluster(root: string, environment: string): Promise<Cluster> {
+export async function loadCluster(
+  root: string,
+  environment: string,
+  opts: { checkCapacity?: boolean } = {},
+): Promise<Cluster> {
   const file = modelFile(environment);
   let module: { default?: unknown };
   try {
@@ -46,5 +50,5 @@ export async function loadCluster(root: string, environment: string): Promise<Cl
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new ModelError(file, [{ path: "default export", expected: "a module that loads", got: reason }]);
   }
-  return resolveCluster(module.default, file, environment);
+  return resolveCluster(module.default, file, environment, opts);
 }

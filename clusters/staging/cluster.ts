@@ -36,9 +36,10 @@ export default defineCluster({
     },
   },
   collector: {
+    // 500m per front pod: one pod alone carries the 4 MB/s while the other is down (`npm run capacity`).
     front: {
       replicas: 2,
-      resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+      resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "512Mi" } },
       autoscaling: { enabled: true, maxReplicas: 4, targetCPUPercent: 70 },
     },
     gateway: {

@@ -72,6 +72,7 @@ const attributeKey = string({
 const tempo = object({
   mode: oneOf("monolithic", "distributed"),
   ingestMBps: number(0.1, 1000, "MB/s"),
+  bytesPerSpan: integer(50, 100_000, "bytes"),
   retentionHours: integer(1, 8760, "hours"),
   replicationFactor: integer(1, 5),
   storage: object({

@@ -57,6 +57,7 @@ export function defaultsFor(identity: Identity): Omit<Cluster, "identity"> {
     tempo: {
       mode: "distributed",
       ingestMBps: 1,
+      bytesPerSpan: 500,
       retentionHours: 336,
       replicationFactor: 1,
       storage: { backend: "s3", bucket: `${identity.name}-tempo-traces`, region: identity.region },

@@ -101,12 +101,22 @@ export interface TempoModel {
   /** `monolithic` = one `-target=all` pod on local disk (dev); `distributed` = one workload per component on S3. */
   mode: TempoMode;
   /**
-   * The ingest this cluster is sized for, in MB/s of spans received by the distributors
-   * (`tempo_distributor_bytes_received_total`). Replica floors are checked against it with
-   * Tempo's sizing rules (Grafana's Tempo sizing guidance): 1 distributor per 10 MB/s, 1 ingester and 1 compactor per
-   * 5 MB/s, 1 querier per 2 MB/s, 2 query-frontends.
+   * The span ingest this cluster is sized for, in MB/s: what its services send. The Collector
+   * tiers carry all of it; Tempo's distributors receive what tail sampling keeps, at most this
+   * (`tempo_distributor_bytes_received_total`), so sizing Tempo on it errs on the safe side.
+   * Tempo's replica floors are checked against it with Tempo's sizing rules (Grafana's Tempo
+   * sizing guidance): 1 distributor per 10 MB/s, 1 ingester and 1 compactor per 5 MB/s, 1 querier
+   * per 2 MB/s, 2 query-frontends; the Collector's replicas × CPU with the throughput measured
+   * here (generators/capacity/).
    */
   ingestMBps: number;
+  /**
+   * Average size of one span of that ingest, in bytes as Tempo counts them
+   * (`tempo_distributor_bytes_received_total` ÷ `tempo_distributor_spans_received_total`, i.e.
+   * uncompressed protobuf). Turns `ingestMBps` into spans per second for the Collector capacity
+   * check. @default 500
+   */
+  bytesPerSpan: number;
   /** Block retention (`compactor.compaction.block_retention`), in hours; at least 24. @default 336 (14 days) */
   retentionHours: number;
   /** Ingester ring replication factor; ≤ ingester replicas; 3 in prod. Monolithic forces 1. */

@@ -26,10 +26,12 @@ function withValue(environment: string, path: string, value: unknown): unknown {
   return copy;
 }
 
-function messagesOf(environment: string, input: unknown): string[] {
+// The model's own rules; the Collector capacity check, which reads measurements, has its tests in
+// generators/capacity/ (and one below that it runs here too).
+function messagesOf(environment: string, input: unknown, checkCapacity = false): string[] {
   const file = `clusters/${environment}/cluster.ts`;
   try {
-    resolveCluster(input, file, environment);
+    resolveCluster(input, file, environment, { checkCapacity });
   } catch (error) {
     assert.instance(error, ModelError);
     return (error as ModelError).message.split("\n");
@@ -283,6 +285,15 @@ for (const [title, environment, path, value, message] of cases) {
     assert.equal(messages, Array.isArray(message) ? message : [message]);
   });
 }
+
+test("refuses a Collector that cannot carry the declared ingest with one pod down, with the rules' other findings", () => {
+  const input = withValue("prod", "collector.front.resources.requests.cpu", "250m");
+  const messages = messagesOf("prod", input, true);
+  assert.is(messages.length, 1, messages.join("\n"));
+  assert.match(messages[0] as string, /^clusters\/prod\/cluster\.ts: collector\.front\.replicas: at least \d+ pods at 250m CPU requested each .* to carry 40,000 spans\/s with one pod down .*generators\/capacity\/measured\.json.* \(got 4\)$/);
+  // The committed model, with the check on, resolves.
+  resolveCluster(inputs.prod, "clusters/prod/cluster.ts", "prod", { checkCapacity: true });
+});
 
 test("reports every problem at once, not only the first", () => {
   const input = withValue("prod", "tempo.querier.replicas", 0) as Record<string, unknown>;

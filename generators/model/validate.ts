@@ -5,6 +5,8 @@ import { clusterSchema, identitySchema } from "./cluster-schema.ts";
 import { defaultsFor } from "./defaults.ts";
 import { deepMerge } from "./merge.ts";
 import { PRESETS } from "./presets.ts";
+import { capacityIssues } from "../capacity/check.ts";
+import { measured } from "../capacity/data.ts";
 import { crossFieldIssues } from "./rules.ts";
 import { formatIssue, type Issue } from "./schema.ts";
 import type { Cluster, Environment, Identity } from "./types.ts";
@@ -27,8 +29,14 @@ export const ROOT_PATH = "default export";
  * @param input what the file's default export holds
  * @param file the file, relative to the repository root, as it should appear in messages
  * @param folderEnvironment the `<env>` of `clusters/<env>/`: a model must live in its own folder
+ * @param opts.checkCapacity false to skip the Collector capacity check (generators/capacity/)
  */
-export function resolveCluster(input: unknown, file: string, folderEnvironment: string): Cluster {
+export function resolveCluster(
+  input: unknown,
+  file: string,
+  folderEnvironment: string,
+  opts: { checkCapacity?: boolean } = {},
+): Cluster {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new ModelError(file, [
       { path: ROOT_PATH, expected: "a cluster model object (export default defineCluster({...}))", got: input },
@@ -55,6 +63,9 @@ export function resolveCluster(input: unknown, file: string, folderEnvironment: 
   if (issues.length > 0) throw new ModelError(file, issues);
   const cluster = merged as Cluster;
   const crossField = crossFieldIssues(cluster);
+  // The Collector capacity check reads measurements as well as the model; `npm run capacity`
+  // skips it to show the numbers of a cluster that fails it.
+  if (opts.checkCapacity !== false) crossField.push(...capacityIssues(cluster, measured()));
   if (crossField.length > 0) throw new ModelError(file, crossField);
   return cluster;
 }

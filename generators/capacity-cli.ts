@@ -14,7 +14,12 @@ import { ModelError } from "./model/validate.ts";
 const KNOWN = new Set(["_", "env", "measure", "help"]);
 const args = parseArgv(process.argv.slice(2), { boolean: ["measure", "help"], string: ["env"] });
 const usage = "usage: npm run capacity -- [--env <name>] | --measure";
-const unknown = [...Object.keys(args).filter((key) => !KNOWN.has(key)).map((k) => `--${k}`), ...args._.map(String)];
+const unknown = [
+  ...Object.keys(args)
+    .filter((key) => !KNOWN.has(key))
+    .map((k) => `--${k}`),
+  ...args._.map(String),
+];
 const root = resolve(import.meta.dirname, "..");
 const thousands = (n: number) => Math.round(n).toLocaleString("en-US");
 const percent = (n: number) => `${n >= 0 ? "+" : ""}${Math.round(n * 100)}%`;
@@ -32,7 +37,9 @@ if (args.help) {
   await writeMeasured(join(root, MEASURED_FILE), data);
   console.log(`wrote ${MEASURED_FILE}`);
   for (const [tier, t] of Object.entries(data.tiers))
-    console.log(`  ${tier.padEnd(8)} ${thousands(t.spansPerCpuSecond)} spans/cpu-s (runs ${t.runs.join(", ")}), peak ${t.peakRssMiB} MiB`);
+    console.log(
+      `  ${tier.padEnd(8)} ${thousands(t.spansPerCpuSecond)} spans/cpu-s (runs ${t.runs.join(", ")}), peak ${t.peakRssMiB} MiB`,
+    );
 } else {
   const data = measured();
   const { models } = await discoverClusters(root);
@@ -47,7 +54,9 @@ if (args.help) {
       console.log(
         `\n${env} (${cluster.identity.name}): ${cluster.tempo.ingestMBps} MB/s ÷ ${cluster.tempo.bytesPerSpan} B = ${thousands(ingestSpansPerSecond(cluster))} spans/s through every tier`,
       );
-      console.log("  tier      pods × CPU request   spans/cpu-s   carries (all pods)   carries (counted)       headroom");
+      console.log(
+        "  tier      pods × CPU request   spans/cpu-s   carries (all pods)   carries (counted)       headroom",
+      );
       for (const t of collectorCapacity(cluster, data)) {
         const counted =
           t.replicas > 1 ? `${t.podsCounted} pod${t.podsCounted === 1 ? "" : "s"} (one down)` : "1 pod (no spare)";
@@ -63,7 +72,9 @@ if (args.help) {
     }
   }
   if (short > 0) {
-    console.error(`\n${short} tier(s) cannot carry their cluster's declared ingest; npm run generate refuses those models.`);
+    console.error(
+      `\n${short} tier(s) cannot carry their cluster's declared ingest; npm run generate refuses those models.`,
+    );
     process.exitCode = 1;
   }
 }

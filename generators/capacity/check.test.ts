@@ -10,9 +10,9 @@ import devInput from "../../clusters/dev/cluster.ts";
 import prodInput from "../../clusters/prod/cluster.ts";
 import stagingInput from "../../clusters/staging/cluster.ts";
 import { median } from "../../scripts/stats.ts";
-import { IMAGES } from "../platform.ts";
-import { resolveCluster } from "../model/validate.ts";
 import type { Cluster, ClusterInput } from "../model/types.ts";
+import { resolveCluster } from "../model/validate.ts";
+import { IMAGES } from "../platform.ts";
 import { capacityIssues, collectorCapacity, ingestSpansPerSecond } from "./check.ts";
 import { MEASURED_FILE, type Measured, measured, parseMeasured, TIER_NAMES } from "./data.ts";
 
@@ -39,18 +39,35 @@ function synthetic(tiers: Record<"single" | "front" | "gateway", number>): Measu
 
 test("ingest in spans per second is MB/s (10^6 bytes) over the stated bytes per span", () => {
   assert.is(ingestSpansPerSecond(cluster("staging")), 8_000);
-  assert.is(ingestSpansPerSecond(cluster("staging", (i) => ((i.tempo ??= {}).bytesPerSpan = 250))), 16_000);
+  const smaller = cluster("staging", (i) => {
+    i.tempo = { ...i.tempo, bytesPerSpan: 250 };
+  });
+  assert.is(ingestSpansPerSecond(smaller), 16_000);
 });
 
 test("two tiers: pods × CPU request × measured throughput, counted with one pod down", () => {
   // staging: 8,000 spans/s; front and gateway 2 × 500m.
-  const [front, gateway] = collectorCapacity(cluster("staging"), synthetic({ single: 1, front: 10_000, gateway: 20_000 }));
+  const [front, gateway] = collectorCapacity(
+    cluster("staging"),
+    synthetic({ single: 1, front: 10_000, gateway: 20_000 }),
+  );
   assert.equal(
-    { tier: front?.tier, capacity: front?.capacity, podsCounted: front?.podsCounted, counted: front?.capacityCounted, headroom: front?.headroom },
+    {
+      tier: front?.tier,
+      capacity: front?.capacity,
+      podsCounted: front?.podsCounted,
+      counted: front?.capacityCounted,
+      headroom: front?.headroom,
+    },
     { tier: "front", capacity: 10_000, podsCounted: 1, counted: 5_000, headroom: -0.375 },
   );
   assert.equal(
-    { tier: gateway?.tier, capacity: gateway?.capacity, counted: gateway?.capacityCounted, headroom: gateway?.headroom },
+    {
+      tier: gateway?.tier,
+      capacity: gateway?.capacity,
+      counted: gateway?.capacityCounted,
+      headroom: gateway?.headroom,
+    },
     { tier: "gateway", capacity: 20_000, counted: 10_000, headroom: 0.25 },
   );
 });
@@ -59,7 +76,10 @@ test("a one-pod tier is counted with its one pod (dev's single tier)", () => {
   const [single, ...rest] = collectorCapacity(cluster("dev"), synthetic({ single: 20_000, front: 1, gateway: 1 }));
   assert.is(rest.length, 0, "a single-mode cluster has one tier");
   // dev: 1,000 spans/s; 1 × 100m.
-  assert.equal({ podsCounted: single?.podsCounted, counted: single?.capacityCounted }, { podsCounted: 1, counted: 2_000 });
+  assert.equal(
+    { podsCounted: single?.podsCounted, counted: single?.capacityCounted },
+    { podsCounted: 1, counted: 2_000 },
+  );
 });
 
 test("exactly enough passes; a span per second short fails, naming the path, the numbers and the fix", () => {
@@ -78,13 +98,16 @@ test("exactly enough passes; a span per second short fails, naming the path, the
   ]);
   // The fix it names is enough.
   const fixed = cluster("staging", (i) => {
-    (i.collector ??= {}).front = { ...i.collector?.front, replicas: 3 };
+    i.collector = { ...i.collector, front: { ...i.collector?.front, replicas: 3 } };
   });
   assert.equal(capacityIssues(fixed, synthetic({ single: 1, front: 15_998, gateway: 16_000 })), []);
 });
 
 test("measurements that cannot be used are refused with the file, the field and the command", () => {
-  assert.throws(() => parseMeasured("{"), /generators\/capacity\/measured\.json: \(file\): expected JSON .*npm run capacity -- --measure/);
+  assert.throws(
+    () => parseMeasured("{"),
+    /generators\/capacity\/measured\.json: \(file\): expected JSON .*npm run capacity -- --measure/,
+  );
   const data = synthetic({ single: 1, front: 1, gateway: 1 }) as unknown as { tiers: Record<string, unknown> };
   delete data.tiers.gateway;
   assert.throws(
@@ -107,7 +130,10 @@ test("the committed measurements are of the Collector the clusters run, with eve
     assert.ok(t.runs.length >= 1, `${tier}: its runs are kept`);
     assert.is(t.spansPerCpuSecond, Math.round(median(t.runs)), `${tier}: the figure is the median of its runs`);
   }
-  assert.match(readFileSync(join(ROOT, MEASURED_FILE), "utf8"), /"\$comment": "Written by `npm run capacity -- --measure`/);
+  assert.match(
+    readFileSync(join(ROOT, MEASURED_FILE), "utf8"),
+    /"\$comment": "Written by `npm run capacity -- --measure`/,
+  );
 });
 
 test("npm run capacity prints every cluster's tiers and exits 0 on the committed clusters; a wrong flag exits 2", () => {

@@ -40,7 +40,9 @@ export function collectorVersion(): string {
 }
 
 function fail(path: string, expected: string, got: unknown): never {
-  throw new Error(`${MEASURED_FILE}: ${path}: expected ${expected} (got ${JSON.stringify(got)}); re-create it with \`${MEASURE_COMMAND}\``);
+  throw new Error(
+    `${MEASURED_FILE}: ${path}: expected ${expected} (got ${JSON.stringify(got)}); re-create it with \`${MEASURE_COMMAND}\``,
+  );
 }
 
 /** Reads and checks the measurements; throws naming the file and field when they are unusable. */

@@ -10,7 +10,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { measureLevel, type Topology, startSingle, startTwoTier } from "../../apps/otel-collector/bench/load.ts";
+import { measureLevel, startSingle, startTwoTier, type Topology } from "../../apps/otel-collector/bench/load.ts";
 import { stopAll } from "../../apps/otel-collector/tests/collector-process.ts";
 import { median } from "../../scripts/stats.ts";
 import { startJaeger } from "../../test/support/jaeger.ts";
@@ -25,7 +25,11 @@ export async function measure(): Promise<Measured> {
   const store = await startJaeger();
   try {
     const topologies: [string, Topology, (name: string) => TierName | undefined][] = [
-      ["staging", await startTwoTier("staging", dir, store), (n) => (n === "front" ? "front" : n.startsWith("gateway") ? "gateway" : undefined)],
+      [
+        "staging",
+        await startTwoTier("staging", dir, store),
+        (n) => (n === "front" ? "front" : n.startsWith("gateway") ? "gateway" : undefined),
+      ],
       ["dev", await startSingle("dev", dir, store), (n) => (n === "single" ? "single" : undefined)],
     ];
     const runs: Record<TierName, number[]> = { single: [], front: [], gateway: [] };

@@ -290,7 +290,10 @@ test("refuses a Collector that cannot carry the declared ingest with one pod dow
   const input = withValue("prod", "collector.front.resources.requests.cpu", "250m");
   const messages = messagesOf("prod", input, true);
   assert.is(messages.length, 1, messages.join("\n"));
-  assert.match(messages[0] as string, /^clusters\/prod\/cluster\.ts: collector\.front\.replicas: at least \d+ pods at 250m CPU requested each .* to carry 40,000 spans\/s with one pod down .*generators\/capacity\/measured\.json.* \(got 4\)$/);
+  assert.match(
+    messages[0] as string,
+    /^clusters\/prod\/cluster\.ts: collector\.front\.replicas: at least \d+ pods at 250m CPU requested each .* to carry 40,000 spans\/s with one pod down .*generators\/capacity\/measured\.json.* \(got 4\)$/,
+  );
   // The committed model, with the check on, resolves.
   resolveCluster(inputs.prod, "clusters/prod/cluster.ts", "prod", { checkCapacity: true });
 });

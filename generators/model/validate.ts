@@ -1,12 +1,13 @@
 // From what a cluster.ts states to a complete, valid `Cluster`: identity first (it picks the
 // preset), then input over preset over defaults, then every field, then the cross-field rules.
 // Any problem throws a ModelError listing every issue found, never only the first.
+
+import { capacityIssues } from "../capacity/check.ts";
+import { measured } from "../capacity/data.ts";
 import { clusterSchema, identitySchema } from "./cluster-schema.ts";
 import { defaultsFor } from "./defaults.ts";
 import { deepMerge } from "./merge.ts";
 import { PRESETS } from "./presets.ts";
-import { capacityIssues } from "../capacity/check.ts";
-import { measured } from "../capacity/data.ts";
 import { crossFieldIssues } from "./rules.ts";
 import { formatIssue, type Issue } from "./schema.ts";
 import type { Cluster, Environment, Identity } from "./types.ts";

@@ -12,11 +12,11 @@
 // the spans the tier itself accepted (its own otelcol_receiver_accepted_spans), peak RSS, and, for
 // probe traces (error traces, which tail sampling keeps), the time from send to stored.
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { spansEndedBy } from "../../../sdk/test/support.ts";
-import { join } from "node:path";
 import type { Jaeger } from "../../../test/support/jaeger.ts";
 import { committedCollectorConfigs } from "../../../test/support/platform.ts";
 import { type RunningCollector, startCollector } from "../tests/collector-process.ts";
@@ -73,7 +73,7 @@ function rssBytes(pid: number): number {
 }
 
 interface Request {
-  body: Buffer;
+  body: Uint8Array<ArrayBuffer>;
   protobufBytes: number;
   /** An error trace of this request, when it carries a latency probe. */
   probeId?: string;
@@ -156,7 +156,8 @@ function request(n: number, probe: boolean): Request {
     },
   );
   const protobuf = ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array;
-  return { body: gzipSync(protobuf, { level: 1 }), protobufBytes: protobuf.byteLength, probeId };
+  // Copied out once here, not per send: fetch takes an ArrayBuffer-backed view.
+  return { body: new Uint8Array(gzipSync(protobuf, { level: 1 })), protobufBytes: protobuf.byteLength, probeId };
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -253,7 +254,11 @@ async function settledCounts(tiers: Tier[], before: number[]): Promise<number[]>
   let last: number[] = [];
   const until = Date.now() + 15_000;
   for (;;) {
-    const now = await Promise.all(tiers.map((t, i) => metric(t.metricsPort, "otelcol_receiver_accepted_spans").then((n) => n - (before[i] as number))));
+    const now = await Promise.all(
+      tiers.map((t, i) =>
+        metric(t.metricsPort, "otelcol_receiver_accepted_spans").then((n) => n - (before[i] as number)),
+      ),
+    );
     if (now.every((n, i) => n === last[i]) || Date.now() > until) return now;
     last = now;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -338,7 +343,10 @@ export async function startTwoTier(env: string, dir: string, store: Jaeger, gate
     static: { hostnames: tiers.map((g) => `127.0.0.1:${g.grpcPort}`) },
   };
   const proc = await startCollector(`${env}-front`, config, dir);
-  return { entry: `http://127.0.0.1:${ports.http}`, tiers: [{ name: "front", proc, metricsPort: ports.metrics }, ...tiers] };
+  return {
+    entry: `http://127.0.0.1:${ports.http}`,
+    tiers: [{ name: "front", proc, metricsPort: ports.metrics }, ...tiers],
+  };
 }
 
 /** A single-tier cluster's committed config (one Collector exporting straight to `store`). */

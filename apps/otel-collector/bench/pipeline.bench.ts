@@ -17,8 +17,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startJaeger } from "../../../test/support/jaeger.ts";
 import { collectorVersion } from "../../../generators/capacity/data.ts";
+import { startJaeger } from "../../../test/support/jaeger.ts";
 import { stopAll } from "../tests/collector-process.ts";
 import { measureLevel, SPANS_PER_REQUEST, startBaseline, startTwoTier } from "./load.ts";
 

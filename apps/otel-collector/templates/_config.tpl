@@ -281,6 +281,14 @@ exporters:
         tls:
           insecure: true
         timeout: 10s
+        # No queue or retry per gateway: a batch that fails goes back to the queue below, whose
+        # retry routes it again through the ring as it is then. A per-gateway queue would keep
+        # retrying a removed or restarting pod until the resolver drops it, then discard what it
+        # held, uncounted (apps/otel-collector/tests/rollout.int.test.ts measures both ways).
+        sending_queue:
+          enabled: false
+        retry_on_failure:
+          enabled: false
     resolver:
       dns:
         hostname: {{ include "otelcol.headlessName" (dict "root" $root "tier" "gateway") }}.{{ $root.Release.Namespace }}.svc.cluster.local

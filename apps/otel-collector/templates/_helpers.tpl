@@ -83,6 +83,36 @@ this arithmetic is exact).
 {{- end -}}
 {{- end -}}
 
+{{/*
+Whole seconds (rounded up) of a duration in one unit: "500ms", "10s" or "2m"; anything else fails,
+naming the value. values.schema.json lets only those forms through for the durations passed here.
+*/}}
+{{- define "otelcol.ceilSeconds" -}}
+{{- $d := toString . -}}
+{{- if regexMatch "^[0-9]+ms$" $d -}}
+{{- div (add (trimSuffix "ms" $d | int) 999) 1000 -}}
+{{- else if regexMatch "^[0-9]+s$" $d -}}
+{{- trimSuffix "s" $d | int -}}
+{{- else if regexMatch "^[0-9]+m$" $d -}}
+{{- mul (trimSuffix "m" $d | int) 60 -}}
+{{- else -}}
+{{- fail (printf "expected a duration in whole ms, s or m (got %q)" $d) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+How long a gateway pod keeps running after it leaves the headless Service (its preStop sleep):
+until every front pod has dropped it from its ring (the DNS answer may be loadBalancing.dnsRecordTtl
+old, and the front asks every loadBalancing.dnsInterval), then until the traces it took until then
+are decided (sampling.decisionWait), plus the batch timeout and a few seconds for the exports to
+leave. A gateway told to stop before then loses the traces in its decision window, counted nowhere.
+*/}}
+{{- define "otelcol.gatewayDrainSeconds" -}}
+{{- $v := .Values -}}
+{{- $reroute := add (include "otelcol.ceilSeconds" $v.loadBalancing.dnsRecordTtl | int) (include "otelcol.ceilSeconds" $v.loadBalancing.dnsInterval | int) -}}
+{{- add $reroute (include "otelcol.ceilSeconds" $v.sampling.decisionWait | int) (include "otelcol.ceilSeconds" $v.batch.timeout | int) 3 -}}
+{{- end -}}
+
 {{- define "otelcol.gomemlimit" -}}
 {{- $mib := include "otelcol.memoryLimitMiB" .limit | int -}}
 {{- printf "%dMiB" (div (mul $mib .percent) 100) -}}

@@ -40,8 +40,13 @@ spec:
   tolerations:
     {{- toYaml . | nindent 4 }}
   {{- end }}
+  {{- if eq .tier "gateway" }}
+  # The drain below, then a minute for the exporters to hand over what they hold on shutdown.
+  terminationGracePeriodSeconds: {{ add (include "otelcol.gatewayDrainSeconds" $root | int) 60 }}
+  {{- else }}
   # Give the exporters time to drain their in-memory queues on shutdown.
   terminationGracePeriodSeconds: 60
+  {{- end }}
   containers:
     - name: otelcol
       image: {{ printf "%s:%s" $v.image.repository $v.image.tag }}
@@ -64,6 +69,14 @@ spec:
         {{- end }}
         - {name: metrics, containerPort: {{ $v.telemetry.metricsPort }}, protocol: TCP}
         - {name: health, containerPort: 13133, protocol: TCP}
+      {{- if eq .tier "gateway" }}
+      # Leaving the headless Service, the pod keeps deciding the traces it holds while the fronts
+      # route new spans elsewhere; only then is it told to stop (otelcol.gatewayDrainSeconds).
+      lifecycle:
+        preStop:
+          sleep:
+            seconds: {{ include "otelcol.gatewayDrainSeconds" $root }}
+      {{- end }}
       readinessProbe:
         httpGet: {path: /, port: health}
         periodSeconds: 10

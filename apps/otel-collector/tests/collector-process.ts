@@ -39,6 +39,31 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 /**
+ * `command` run with `hostsFile` as its /etc/hosts, in a private mount namespace: how a test gives
+ * the Collector names the cluster's DNS would resolve (a headless Service's pod addresses) and
+ * changes them while it runs. The file is bind-mounted, so rewriting it in place (same inode) is
+ * what the process sees on its next lookup. `unshare` and `sh` exec, so the pid is the
+ * Collector's and signals reach it. Needs root, or user namespaces (then --map-root-user).
+ */
+function withHostsFile(hostsFile: string, command: string[]): [string, string[]] {
+  const asRoot = process.getuid?.() === 0;
+  return [
+    "unshare",
+    [
+      ...(asRoot ? [] : ["--map-root-user"]),
+      "--mount",
+      "--propagation",
+      "private",
+      "sh",
+      "-c",
+      'mount --bind "$0" /etc/hosts && exec "$@"',
+      hostsFile,
+      ...command,
+    ],
+  ];
+}
+
+/**
  * Starts `otelcol --config=<dir>/<name>.yaml` and waits (bounded) until its health_check answers 200.
  * The config's health_check endpoint must be 127.0.0.1:<port>.
  */
@@ -47,10 +72,16 @@ export async function startCollector(
   config: CollectorConfig,
   dir: string,
   timeoutMs = 20_000,
+  opts: { hostsFile?: string } = {},
 ): Promise<RunningCollector> {
   const file = join(dir, `${name}.yaml`);
   await writeFile(file, stringify(config));
-  const child = spawn(OTELCOL, [`--config=${file}`], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = opts.hostsFile
+    ? spawn(...withHostsFile(opts.hostsFile, [OTELCOL, `--config=${file}`]), {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      })
+    : spawn(OTELCOL, [`--config=${file}`], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (chunk) => {
     output += chunk;

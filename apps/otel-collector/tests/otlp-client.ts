@@ -13,6 +13,8 @@ export interface TestSpan {
   error?: boolean;
   durationMs?: number;
   traceId?: string;
+  /** 16 hex digits; random when not given. */
+  spanId?: string;
 }
 
 export const newTraceId = (): string => randomBytes(16).toString("hex");
@@ -39,7 +41,7 @@ export function exportRequest(spans: (TestSpan & { traceId: string })[]): object
           spans: [
             {
               traceId: s.traceId,
-              spanId: newSpanId(),
+              spanId: s.spanId ?? newSpanId(),
               name: s.name,
               kind: 2, // SERVER
               startTimeUnixNano: String(now - BigInt(s.durationMs ?? 5) * 1_000_000n),

@@ -10,6 +10,7 @@ import {
   ENVS,
   type Env,
   find,
+  helmTemplate,
   type K8sObject,
   type Loose,
   ofKind,
@@ -162,6 +163,39 @@ test("two-tier mode: front enriches and load-balances, gateway samples and expor
     find(r.objects, "StatefulSet", "otel-collector-gateway").spec.serviceName,
     "otel-collector-gateway-headless",
   );
+});
+
+test("the front retries a failed batch through the ring as it then is: no queue or retry per gateway", async () => {
+  const lb = (await rendered("staging")).configs.get("front")?.exporters.load_balancing;
+  assert.equal(lb.protocol.otlp.sending_queue, { enabled: false });
+  assert.equal(lb.protocol.otlp.retry_on_failure, { enabled: false });
+  assert.is(lb.sending_queue.enabled, true);
+  assert.is(lb.retry_on_failure.enabled, true);
+});
+
+test("a leaving gateway drains: preStop sleep = DNS TTL + resolver interval + decision wait + batch timeout + 3 s, inside its grace period", async () => {
+  const drainOf = (r: Rendered) => {
+    const spec = find(r.objects, "StatefulSet", "otel-collector-gateway").spec.template.spec;
+    return { sleep: spec.containers[0].lifecycle?.preStop?.sleep?.seconds, grace: spec.terminationGracePeriodSeconds };
+  };
+  // 5 s + 5 s + 10 s + 1 s (200 ms rounded up) + 3 s.
+  assert.equal(drainOf(await rendered("staging")), { sleep: 24, grace: 84 });
+  const longer = await render("staging", {
+    sampling: { decisionWait: "30s" },
+    loadBalancing: { dnsInterval: "1500ms", dnsRecordTtl: "1m" },
+    batch: { timeout: "2s" },
+  });
+  assert.equal(drainOf(longer), { sleep: 60 + 2 + 30 + 2 + 3, grace: 97 + 60 });
+  // The front has no drain: its Service's clients retry elsewhere.
+  const front = find((await rendered("staging")).objects, "Deployment", "otel-collector-front").spec.template.spec;
+  assert.is(front.containers[0].lifecycle, undefined);
+  assert.is(front.terminationGracePeriodSeconds, 60);
+});
+
+test("durations the drain is computed from must be whole ms, s or m: others are refused, naming the value", async () => {
+  const result = await helmTemplate("staging", { sampling: { decisionWait: "1.5s" } });
+  assert.is(result.ok, false);
+  assert.match(result.stderr, /sampling\.decisionWait|decisionWait/);
 });
 
 test("the receiving tier forwards the metrics services push to Prometheus's OTLP receiver; the gateway does not", async () => {

@@ -14,7 +14,6 @@
 // the rendered time less that difference (what else the loopback copy changes is what
 // loopback.ts says). Every span carries an error status, which staging's keep-errors policy
 // always keeps, so a span not stored is a span lost.
-// needs tools: jaeger
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -218,19 +217,21 @@ test("one gateway removed from the backends: traces re-route; the traces in flig
   const frontUrl = `http://127.0.0.1:${front.http}`;
 
   // A trace is three spans 600 ms apart (a request with two downstream calls); a new trace starts
-  // every 100 ms for SEND_MS. Every 100 ms one request carries what a service's SDK would batch:
-  // the first span of the newest trace, the second of the one begun 600 ms before, the third of
-  // the one begun 1.2 s before — three traces per request, so a request splits across gateways.
-  const SEND_MS = 16_000;
+  // every 100 ms, until 5 s after the front has re-routed (at most 60 s). Every 100 ms one request
+  // carries what a service's SDK would batch: the first span of the newest trace, the second of
+  // the one begun 600 ms before, the third of the one begun 1.2 s before — three traces per
+  // request, so a request splits across gateways.
   const REMOVE_AT_MS = 5_000;
   const traces: { id: string; first: number; spanIds: string[] }[] = [];
   const started = Date.now();
+  let stopAt = started + 60_000;
   const sender = (async () => {
-    const ticks = SEND_MS / 100;
-    for (let tick = 0; tick < ticks + 12; tick++) {
-      if (tick < ticks) traces.push({ id: newTraceId(), first: Date.now(), spanIds: [] });
+    let lastNew = Number.POSITIVE_INFINITY;
+    for (let tick = 0; tick < lastNew + 13; tick++) {
+      if (Date.now() < stopAt) traces.push({ id: newTraceId(), first: Date.now(), spanIds: [] });
+      else lastNew = Math.min(lastNew, tick - 1);
       const spans = [0, 6, 12].flatMap((back, step) => {
-        const trace = traces[tick - back];
+        const trace = tick - back <= lastNew ? traces[tick - back] : undefined;
         if (!trace) return [];
         const spanId = randomBytes(8).toString("hex");
         trace.spanIds.push(spanId);
@@ -249,6 +250,7 @@ test("one gateway removed from the backends: traces re-route; the traces in flig
     async () => ((await metric(front.metrics, "otelcol_loadbalancer_num_backends")) === 1 ? Date.now() : undefined),
     { timeoutMs: 30_000, intervalMs: 100 },
   );
+  stopAt = reroutedAt + 5_000;
   const { leftServiceAt } = await draining;
   await sender;
 

@@ -126,6 +126,17 @@ const collector = object({
     secretName: dnsLabel,
     requireClientCert: boolean(),
     minVersion: oneOf("1.2", "1.3"),
+    certManager: boolean(),
+    issuer: object({
+      kind: oneOf("ClusterIssuer", "Issuer"),
+      name: string({
+        pattern: /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)?$/,
+        expected: 'a cert-manager issuer name (a DNS subdomain), or "" for none',
+        minLength: 0,
+      }),
+    }),
+    durationHours: integer(24, 8760, "hours"),
+    renewBeforeHours: integer(1, 8759, "hours"),
   }),
 });
 

@@ -94,7 +94,16 @@ export function defaultsFor(identity: Identity): Omit<Cluster, "identity"> {
         hashAttributes: DEFAULT_HASHED_ATTRIBUTES,
         blockedValuePatterns: DEFAULT_BLOCKED_VALUE_PATTERNS,
       },
-      tls: { enabled: false, secretName: "otel-collector-tls", requireClientCert: false, minVersion: "1.2" },
+      tls: {
+        enabled: false,
+        secretName: "otel-collector-tls",
+        requireClientCert: false,
+        minVersion: "1.2",
+        certManager: true,
+        issuer: { kind: "ClusterIssuer", name: "" },
+        durationHours: 2160,
+        renewBeforeHours: 720,
+      },
     },
     // No default: each cluster names the namespaces allowed to send OTLP (validation requires one).
     network: {

@@ -129,6 +129,25 @@ function tempoRules(cluster: Cluster, issues: Issue[]): void {
   }
 }
 
+function tlsRules(collector: Cluster["collector"], issues: Issue[]): void {
+  const { tls } = collector;
+  if (!tls.enabled || !tls.certManager) return;
+  if (tls.issuer.name === "") {
+    issues.push({
+      path: "collector.tls.issuer.name",
+      expected: "the cert-manager issuer that signs the Collector's serving certificate (TLS is on and certManager is true)",
+      got: tls.issuer.name,
+    });
+  }
+  if (tls.renewBeforeHours >= tls.durationHours) {
+    issues.push({
+      path: "collector.tls.renewBeforeHours",
+      expected: `less than collector.tls.durationHours (${tls.durationHours})`,
+      got: tls.renewBeforeHours,
+    });
+  }
+}
+
 function collectorRules(cluster: Cluster, issues: Issue[]): void {
   const { collector } = cluster;
   const { policies } = collector.sampling;
@@ -146,6 +165,7 @@ function collectorRules(cluster: Cluster, issues: Issue[]): void {
       got: policies.map((p) => p.name),
     });
   }
+  tlsRules(collector, issues);
   const seen = new Set<string>();
   policies.forEach((policy, i) => {
     if (seen.has(policy.name)) {

@@ -175,6 +175,14 @@ export type SamplingPolicy =
   | { name: string; type: "drop-paths"; paths: string[] }
   | { name: string; type: "probabilistic"; percent: number };
 
+/** A cert-manager issuer: a namespaced `Issuer` (in the Collector's namespace) or a `ClusterIssuer`. */
+export interface TlsIssuer {
+  /** @default "ClusterIssuer" */
+  kind: "ClusterIssuer" | "Issuer";
+  /** The issuer's name; "" (the default) is accepted only where no Certificate is rendered. */
+  name: string;
+}
+
 export interface CollectorModel {
   /** `single` = one tier exporting straight to Tempo (dev); `two-tier` = front → load_balancing → gateway with tail sampling. */
   mode: CollectorMode;
@@ -220,6 +228,23 @@ export interface CollectorModel {
     requireClientCert: boolean;
     /** Oldest TLS version accepted. @default "1.2" */
     minVersion: "1.2" | "1.3";
+    /**
+     * The cluster runs cert-manager (its `cert-manager.io` CRDs): a `Certificate` issues
+     * `secretName` from `issuer`, renewed before it expires, and the Collector reloads it. `false`
+     * renders none: the Secret must then come from elsewhere, and the gate's rule
+     * `k8s-secret-volume-issued` fails until a waiver says what creates it. Used only when TLS is
+     * enabled. @default true
+     */
+    certManager: boolean;
+    /**
+     * The cert-manager issuer that signs the serving certificate: services must trust its CA
+     * (`NODE_EXTRA_CA_CERTS`). Required (no default name) when TLS and cert-manager are on.
+     */
+    issuer: TlsIssuer;
+    /** Lifetime of the serving certificate, in hours. @default 2160 (90 days) */
+    durationHours: number;
+    /** Renew this many hours before expiry; less than `durationHours`. @default 720 (30 days) */
+    renewBeforeHours: number;
   };
 }
 

@@ -153,6 +153,27 @@ const cases: [string, string, string, unknown, string | string[]][] = [
     "clusters/prod/cluster.ts: collector.tls.enabled: true in prod (got false)",
   ],
   [
+    "prod's TLS with cert-manager but no issuer",
+    "prod",
+    "collector.tls.issuer",
+    undefined,
+    'clusters/prod/cluster.ts: collector.tls.issuer.name: the cert-manager issuer that signs the Collector\'s serving certificate (TLS is on and certManager is true) (got "")',
+  ],
+  [
+    "a certificate renewed no earlier than it expires",
+    "prod",
+    "collector.tls.renewBeforeHours",
+    2160,
+    "clusters/prod/cluster.ts: collector.tls.renewBeforeHours: less than collector.tls.durationHours (2160) (got 2160)",
+  ],
+  [
+    "an issuer kind cert-manager does not have",
+    "prod",
+    "collector.tls.issuer.kind",
+    "CertificateAuthority",
+    'clusters/prod/cluster.ts: collector.tls.issuer.kind: one of "ClusterIssuer", "Issuer" (got "CertificateAuthority")',
+  ],
+  [
     "a limit below its request",
     "staging",
     "tempo.querier.resources.limits.cpu",

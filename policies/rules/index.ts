@@ -27,6 +27,7 @@ import k8sRecommendedLabels from "./k8s-recommended-labels/rule.ts";
 import k8sRequestsLimits from "./k8s-requests-limits/rule.ts";
 import k8sRunAsNonRoot from "./k8s-run-as-non-root/rule.ts";
 import k8sSeccompRuntimeDefault from "./k8s-seccomp-runtime-default/rule.ts";
+import k8sSecretVolumeIssued from "./k8s-secret-volume-issued/rule.ts";
 import k8sServiceAccountToken from "./k8s-service-account-token/rule.ts";
 import k8sServiceSelectsWorkload from "./k8s-service-selects-workload/rule.ts";
 import k8sSpreadReplicated from "./k8s-spread-replicated/rule.ts";
@@ -74,6 +75,7 @@ export const RULES: readonly Rule[] = [
   k8sRequestsLimits,
   k8sRunAsNonRoot,
   k8sSeccompRuntimeDefault,
+  k8sSecretVolumeIssued,
   k8sServiceAccountToken,
   k8sServiceSelectsWorkload,
   k8sSpreadReplicated,

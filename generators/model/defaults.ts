@@ -121,6 +121,7 @@ export function defaultsFor(identity: Identity): Omit<Cluster, "identity"> {
       repoURL: "https://github.com/greenlang/obs-003-tracing-platform.git",
       revision: "main",
       project: "tracing-platform",
+      syncWindows: [],
     },
   };
 }

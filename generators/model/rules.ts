@@ -218,6 +218,26 @@ function prodRules(cluster: Cluster, issues: Issue[]): void {
     .zoneSpread);
   require("collector.mode", collector.mode === "two-tier", '"two-tier"', collector.mode);
   require("collector.tls.enabled", collector.tls.enabled, "true", collector.tls.enabled);
+  require(
+    "argocd.syncWindows",
+    cluster.argocd.syncWindows.length > 0,
+    "at least one sync window (changes reach prod when people are there to watch them)",
+    cluster.argocd.syncWindows,
+  );
+}
+
+/** The branch every merge lands on: only dev may follow it. */
+export const MERGE_BRANCH = "main";
+
+/** staging and prod change only by promotion, so they must not follow the branch merges land on. */
+function promotionRules(cluster: Cluster, issues: Issue[]): void {
+  const { environment } = cluster.identity;
+  if (environment === "dev" || cluster.argocd.revision !== MERGE_BRANCH) return;
+  issues.push({
+    path: "argocd.revision",
+    expected: `a promoted branch in ${environment} (such as "env/${environment}"), not "${MERGE_BRANCH}": every merge would reach ${environment} at once`,
+    got: cluster.argocd.revision,
+  });
 }
 
 export function crossFieldIssues(cluster: Cluster): Issue[] {
@@ -237,5 +257,6 @@ export function crossFieldIssues(cluster: Cluster): Issue[] {
   collectorRules(cluster, issues);
   monitoringRules(cluster, issues);
   prodRules(cluster, issues);
+  promotionRules(cluster, issues);
   return issues;
 }

@@ -285,13 +285,37 @@ export interface ObservabilityModel {
   alerts: AlertThresholdsModel;
 }
 
+/** A time window for the child Applications' syncs (an AppProject `syncWindows` entry). */
+export interface SyncWindow {
+  /** `allow`: automated syncs (self-heal included) run only inside the window; `deny`: none run inside it. */
+  kind: "allow" | "deny";
+  /** Cron schedule of each start, e.g. `"0 9 * * 1-4"` (09:00, Monday to Thursday). */
+  schedule: string;
+  /** How long the window lasts from each start, e.g. `"7h"`. */
+  duration: string;
+  /** IANA time zone the schedule is read in, e.g. `"Europe/Dublin"`. */
+  timeZone: string;
+  /** On-call may still sync by hand while automated syncs are blocked (an incident fix). */
+  manualSync: boolean;
+}
+
 export interface ArgoCDModel {
   /** The Git repository Argo CD syncs this cluster from. */
   repoURL: string;
-  /** Branch, tag or commit Argo CD follows. @default "main" */
+  /**
+   * The branch Argo CD follows, root included. dev follows `main`, where every merge lands; staging
+   * and prod follow promoted branches (`env/staging`, `env/prod`) that only
+   * `npm run promote -- <env>` moves, to the commit the environment before runs. A merge to main
+   * therefore changes dev alone. @default "main" (dev); "env/<environment>" (staging, prod)
+   */
   revision: string;
   /** The AppProject every Application of the platform belongs to. @default "tracing-platform" */
   project: string;
+  /**
+   * When the child Applications may sync, in their AppProjects; the root is never held. [] = any
+   * time. @default [] (dev, staging); prod: an allow window on working hours, manual sync allowed
+   */
+  syncWindows: SyncWindow[];
 }
 
 export interface Cluster {

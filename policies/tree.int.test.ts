@@ -25,7 +25,10 @@ test("prod without collector.tls.certManager renders no Certificate, and k8s-sec
   try {
     const model = join(root, "clusters", "prod", "cluster.ts");
     const text = readFileSync(model, "utf8");
-    const edited = text.replace('tls: { secretName: "otel-collector-tls",', 'tls: { certManager: false, secretName: "otel-collector-tls",');
+    const edited = text.replace(
+      'tls: { secretName: "otel-collector-tls",',
+      'tls: { certManager: false, secretName: "otel-collector-tls",',
+    );
     assert.is.not(edited, text, "the prod model no longer states tls as this test expects");
     writeFileSync(model, edited);
     const run = runGenerate(root, "--env", "prod");

@@ -135,7 +135,8 @@ function tlsRules(collector: Cluster["collector"], issues: Issue[]): void {
   if (tls.issuer.name === "") {
     issues.push({
       path: "collector.tls.issuer.name",
-      expected: "the cert-manager issuer that signs the Collector's serving certificate (TLS is on and certManager is true)",
+      expected:
+        "the cert-manager issuer that signs the Collector's serving certificate (TLS is on and certManager is true)",
       got: tls.issuer.name,
     });
   }
@@ -218,12 +219,8 @@ function prodRules(cluster: Cluster, issues: Issue[]): void {
     .zoneSpread);
   require("collector.mode", collector.mode === "two-tier", '"two-tier"', collector.mode);
   require("collector.tls.enabled", collector.tls.enabled, "true", collector.tls.enabled);
-  require(
-    "argocd.syncWindows",
-    cluster.argocd.syncWindows.length > 0,
-    "at least one sync window (changes reach prod when people are there to watch them)",
-    cluster.argocd.syncWindows,
-  );
+  require("argocd.syncWindows", cluster.argocd.syncWindows.length >
+    0, "at least one sync window (changes reach prod when people are there to watch them)", cluster.argocd.syncWindows);
 }
 
 /** The branch every merge lands on: only dev may follow it. */

@@ -5,6 +5,7 @@ import argocdDestinationNameOrServer from "./argocd-destination-name-or-server/r
 import argocdNoEmptyNamespaceWhitelist from "./argocd-no-empty-namespace-whitelist/rule.ts";
 import argocdPathExists from "./argocd-path-exists/rule.ts";
 import argocdProjectContained from "./argocd-project-contained/rule.ts";
+import argocdProjectPinned from "./argocd-project-pinned/rule.ts";
 import argocdPruneGuarded from "./argocd-prune-guarded/rule.ts";
 import k8sDefaultDenyNetworkPolicy from "./k8s-default-deny-network-policy/rule.ts";
 import k8sDropAllCapabilities from "./k8s-drop-all-capabilities/rule.ts";
@@ -52,6 +53,7 @@ export const RULES: readonly Rule[] = [
   argocdDestinationNameOrServer,
   argocdNoEmptyNamespaceWhitelist,
   argocdProjectContained,
+  argocdProjectPinned,
   argocdPathExists,
   argocdPruneGuarded,
   k8sDefaultDenyNetworkPolicy,

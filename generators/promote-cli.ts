@@ -57,7 +57,12 @@ function report(root: string, plan: PromotionPlan, patch: boolean): void {
   const stat = diffStat(root, plan);
   console.log(`changes on ${environment} (${clusterPaths(environment).join(", ")}):`);
   console.log(stat === "" ? "  none" : stat.replace(/^/gm, " "));
-  process.stdout.write(impactText(root, plan).replace(/^impact: nothing changes on any cluster/m, "impact: none"));
+  process.stdout.write(
+    impactText(root, plan).replace(
+      /^impact: nothing changes on any cluster/m,
+      `impact on ${environment}: nothing changes`,
+    ),
+  );
   if (patch && current !== null) {
     const diff = spawnSync("git", ["diff", current, from.commit, "--", ...clusterPaths(environment)], {
       cwd: root,

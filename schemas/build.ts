@@ -5,9 +5,10 @@
 // - Kubernetes built-ins: the OpenAPI `_definitions.json` of each supported Kubernetes version,
 //   taken from the `kubernetes-validate` wheel on PyPI (Apache-2.0, the same definitions
 //   kubeconform's schema mirror is built from). Downloaded with pip and checked by sha256.
-// - CRDs: controller-gen (sigs.k8s.io/controller-tools, pinned in schemas/crdgen/go.mod) run over
-//   the upstream Go API types of prometheus-operator (monitoring/v1) and Argo CD
-//   (application/v1alpha1), the way both projects generate their own CRDs.
+// - CRDs: controller-gen (sigs.k8s.io/controller-tools, pinned in schemas/crdgen/<source>/go.mod)
+//   run over the upstream Go API types of prometheus-operator (monitoring/v1), Argo CD
+//   (application/v1alpha1) and cert-manager (certmanager/v1), the way these projects generate
+//   their own CRDs.
 //
 // Each output file is strictified here (schemas/strict.ts) and carries a `$comment` naming this
 // command; nothing in schemas/generated/ is edited by hand. The same controller-gen run also
@@ -44,6 +45,7 @@ const CRD_KINDS = new Set([
   "Application",
   "AppProject",
   "ApplicationSet",
+  "Certificate",
 ]);
 /** One Go module per source under schemas/crdgen/ (their Kubernetes libraries conflict). */
 const CRD_SOURCES = [
@@ -56,6 +58,11 @@ const CRD_SOURCES = [
     dir: "argo-cd",
     module: "github.com/argoproj/argo-cd/v3",
     pkg: "github.com/argoproj/argo-cd/v3/pkg/apis/application/v1alpha1",
+  },
+  {
+    dir: "cert-manager",
+    module: "github.com/cert-manager/cert-manager",
+    pkg: "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1",
   },
 ];
 const OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";

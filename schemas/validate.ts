@@ -1,6 +1,6 @@
 // The strict schema pass: each object is validated against the schema of its apiVersion/kind at
 // the cluster's Kubernetes version (built-ins) or against the CRD schema (ServiceMonitor,
-// PrometheusRule, PodMonitor, Probe, Application, AppProject, ApplicationSet).
+// PrometheusRule, PodMonitor, Probe, Application, AppProject, ApplicationSet, Certificate).
 //
 // One Ajv instance per Kubernetes version holds the whole definition set (built-ins + CRDs) once;
 // a validator is compiled the first time a kind is seen and cached in memory, so a corpus of

@@ -3,7 +3,7 @@
 // (1 per 5 MB/s; 6, two per zone, replication factor 3), queriers ≥ 10 (1 per 2 MB/s; HPA up to
 // 20), compactors ≥ 4 (1 per 5 MB/s), 2 query-frontends. Ingester memory 8 Gi within the
 // 4–20 GB guidance; 50 Gi WAL volumes. Retention 14 days (preset). The preset enforces HA
-// (replication factor 3, zone spread required) and mTLS (TLS 1.3) on the Collector's OTLP receivers.
+// (replication factor 3, zone spread required) and server TLS (TLS 1.3) on the Collector's OTLP receivers.
 // Bucket (greenlang-prod-euw1-tempo-traces) and IRSA role (greenlang-prod-euw1-tempo) derive from the name.
 import { DEFAULT_SAMPLING_POLICIES } from "../../generators/model/defaults.ts";
 import { defineCluster } from "../../generators/model/index.ts";
@@ -76,8 +76,9 @@ export default defineCluster({
         { name: "checkout-half", type: "services", services: ["checkout-api", "payments-worker"], percent: 50 },
       ],
     },
-    // cert-manager issues this Secret (serving certificate plus the CA clients present certificates from).
-    tls: { secretName: "otel-collector-tls" },
+    // cert-manager issues this Secret from the platform CA (the CA services trust through
+    // NODE_EXTRA_CA_CERTS): the rendered Certificate asks greenlang-platform-ca for it.
+    tls: { secretName: "otel-collector-tls", issuer: { kind: "ClusterIssuer", name: "greenlang-platform-ca" } },
   },
   network: {
     otlpClientNamespaces: ["greenlang-api", "greenlang-workers", "greenlang-web"],

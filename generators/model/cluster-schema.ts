@@ -127,6 +127,17 @@ const collector = object({
     secretName: dnsLabel,
     requireClientCert: boolean(),
     minVersion: oneOf("1.2", "1.3"),
+    certManager: boolean(),
+    issuer: object({
+      kind: oneOf("ClusterIssuer", "Issuer"),
+      name: string({
+        pattern: /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)?$/,
+        expected: 'a cert-manager issuer name (a DNS subdomain), or "" for none',
+        minLength: 0,
+      }),
+    }),
+    durationHours: integer(24, 8760, "hours"),
+    renewBeforeHours: integer(1, 8759, "hours"),
   }),
 });
 
@@ -182,7 +193,27 @@ export const clusterSchema: Check = object({
       pattern: /^(https:\/\/|file:\/\/\/)\S+\.git$/,
       expected: "an https Git URL ending in .git (or file:///…/x.git, a local clone)",
     }),
-    revision: string({ pattern: /^[A-Za-z0-9._/-]+$/, expected: "a branch, tag or commit" }),
+    revision: string({
+      // A branch name git accepts (git check-ref-format --branch), in the characters Argo CD URLs keep.
+      pattern: /^(?!.*\.\.)(?!.*\/\/)(?!.*\.lock(\/|$))[A-Za-z0-9_][A-Za-z0-9._/-]*(?<![./])$/,
+      expected: 'a branch name such as "main" or "env/prod"',
+    }),
     project: dnsLabel,
+    syncWindows: arrayOf(
+      object({
+        kind: oneOf("allow", "deny"),
+        schedule: string({
+          pattern: /^[0-9*,/-]+( [0-9*,/-]+){4}$/,
+          expected: 'a five-field cron schedule such as "0 9 * * 1-4"',
+        }),
+        duration: string({ pattern: /^[1-9][0-9]*[hm]$/, expected: 'a duration in hours or minutes such as "7h"' }),
+        timeZone: string({
+          pattern: /^(UTC|[A-Z][A-Za-z_]+(\/[A-Z][A-Za-z0-9_+-]+){1,2})$/,
+          expected: 'an IANA time zone such as "Europe/Dublin", or "UTC"',
+        }),
+        manualSync: boolean(),
+      }),
+      { unique: true },
+    ),
   }),
 });

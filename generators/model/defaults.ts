@@ -95,7 +95,16 @@ export function defaultsFor(identity: Identity): Omit<Cluster, "identity"> {
         hashAttributes: DEFAULT_HASHED_ATTRIBUTES,
         blockedValuePatterns: DEFAULT_BLOCKED_VALUE_PATTERNS,
       },
-      tls: { enabled: false, secretName: "otel-collector-tls", requireClientCert: false, minVersion: "1.2" },
+      tls: {
+        enabled: false,
+        secretName: "otel-collector-tls",
+        requireClientCert: false,
+        minVersion: "1.2",
+        certManager: true,
+        issuer: { kind: "ClusterIssuer", name: "" },
+        durationHours: 2160,
+        renewBeforeHours: 720,
+      },
     },
     // No default: each cluster names the namespaces allowed to send OTLP (validation requires one).
     network: {
@@ -113,6 +122,7 @@ export function defaultsFor(identity: Identity): Omit<Cluster, "identity"> {
       repoURL: "https://github.com/greenlang/obs-003-tracing-platform.git",
       revision: "main",
       project: "tracing-platform",
+      syncWindows: [],
     },
   };
 }

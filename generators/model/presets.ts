@@ -2,6 +2,7 @@
 // platform's contract per environment: dev is a monolithic Tempo on local disk behind a one-tier
 // Collector; staging and prod run distributed Tempo on S3 behind two Collector tiers (tail
 // sampling); prod adds HA (replication factor 3, zone spread required) and TLS on the receivers.
+// staging and prod follow promoted branches (dev follows main); prod syncs only inside a window.
 import type { Cluster, DeepPartial, Environment } from "./types.ts";
 
 type Preset = DeepPartial<Omit<Cluster, "identity">>;
@@ -15,6 +16,8 @@ export const PRESETS: Record<Environment, Preset> = {
   staging: {
     tempo: { mode: "distributed", retentionHours: 168, replicationFactor: 3 },
     collector: { mode: "two-tier" },
+    // Promoted from what dev runs (`npm run promote -- staging`), never straight from a merge.
+    argocd: { revision: "env/staging" },
   },
   prod: {
     scheduling: { zoneSpread: "required" },
@@ -23,5 +26,14 @@ export const PRESETS: Record<Environment, Preset> = {
     // NODE_EXTRA_CA_CERTS) and the NetworkPolicy decides who may connect. Client certificates stay
     // off until @greenlang/tracing can present one; requiring them now would cut off every service.
     collector: { mode: "two-tier", tls: { enabled: true, requireClientCert: false, minVersion: "1.3" } },
+    argocd: {
+      // Promoted from what staging runs (`npm run promote -- prod`).
+      revision: "env/prod",
+      // Automated syncs (self-heal too) only while the platform team is at work, Monday to
+      // Thursday 09:00–16:00 Dublin time; on-call can still sync by hand at any hour.
+      syncWindows: [
+        { kind: "allow", schedule: "0 9 * * 1-4", duration: "7h", timeZone: "Europe/Dublin", manualSync: true },
+      ],
+    },
   },
 };

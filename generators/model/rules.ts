@@ -129,6 +129,26 @@ function tempoRules(cluster: Cluster, issues: Issue[]): void {
   }
 }
 
+function tlsRules(collector: Cluster["collector"], issues: Issue[]): void {
+  const { tls } = collector;
+  if (!tls.enabled || !tls.certManager) return;
+  if (tls.issuer.name === "") {
+    issues.push({
+      path: "collector.tls.issuer.name",
+      expected:
+        "the cert-manager issuer that signs the Collector's serving certificate (TLS is on and certManager is true)",
+      got: tls.issuer.name,
+    });
+  }
+  if (tls.renewBeforeHours >= tls.durationHours) {
+    issues.push({
+      path: "collector.tls.renewBeforeHours",
+      expected: `less than collector.tls.durationHours (${tls.durationHours})`,
+      got: tls.renewBeforeHours,
+    });
+  }
+}
+
 function collectorRules(cluster: Cluster, issues: Issue[]): void {
   const { collector } = cluster;
   const { policies } = collector.sampling;
@@ -146,6 +166,7 @@ function collectorRules(cluster: Cluster, issues: Issue[]): void {
       got: policies.map((p) => p.name),
     });
   }
+  tlsRules(collector, issues);
   const seen = new Set<string>();
   policies.forEach((policy, i) => {
     if (seen.has(policy.name)) {
@@ -198,6 +219,22 @@ function prodRules(cluster: Cluster, issues: Issue[]): void {
     .zoneSpread);
   require("collector.mode", collector.mode === "two-tier", '"two-tier"', collector.mode);
   require("collector.tls.enabled", collector.tls.enabled, "true", collector.tls.enabled);
+  require("argocd.syncWindows", cluster.argocd.syncWindows.length >
+    0, "at least one sync window (changes reach prod when people are there to watch them)", cluster.argocd.syncWindows);
+}
+
+/** The branch every merge lands on: only dev may follow it. */
+export const MERGE_BRANCH = "main";
+
+/** staging and prod change only by promotion, so they must not follow the branch merges land on. */
+function promotionRules(cluster: Cluster, issues: Issue[]): void {
+  const { environment } = cluster.identity;
+  if (environment === "dev" || cluster.argocd.revision !== MERGE_BRANCH) return;
+  issues.push({
+    path: "argocd.revision",
+    expected: `a promoted branch in ${environment} (such as "env/${environment}"), not "${MERGE_BRANCH}": every merge would reach ${environment} at once`,
+    got: cluster.argocd.revision,
+  });
 }
 
 export function crossFieldIssues(cluster: Cluster): Issue[] {
@@ -217,5 +254,6 @@ export function crossFieldIssues(cluster: Cluster): Issue[] {
   collectorRules(cluster, issues);
   monitoringRules(cluster, issues);
   prodRules(cluster, issues);
+  promotionRules(cluster, issues);
   return issues;
 }

@@ -185,6 +185,14 @@ export type SamplingPolicy =
   | { name: string; type: "drop-paths"; paths: string[] }
   | { name: string; type: "probabilistic"; percent: number };
 
+/** A cert-manager issuer: a namespaced `Issuer` (in the Collector's namespace) or a `ClusterIssuer`. */
+export interface TlsIssuer {
+  /** @default "ClusterIssuer" */
+  kind: "ClusterIssuer" | "Issuer";
+  /** The issuer's name; "" (the default) is accepted only where no Certificate is rendered. */
+  name: string;
+}
+
 export interface CollectorModel {
   /** `single` = one tier exporting straight to Tempo (dev); `two-tier` = front → load_balancing → gateway with tail sampling. */
   mode: CollectorMode;
@@ -230,6 +238,23 @@ export interface CollectorModel {
     requireClientCert: boolean;
     /** Oldest TLS version accepted. @default "1.2" */
     minVersion: "1.2" | "1.3";
+    /**
+     * The cluster runs cert-manager (its `cert-manager.io` CRDs): a `Certificate` issues
+     * `secretName` from `issuer`, renewed before it expires, and the Collector reloads it. `false`
+     * renders none: the Secret must then come from elsewhere, and the gate's rule
+     * `k8s-secret-volume-issued` fails until a waiver says what creates it. Used only when TLS is
+     * enabled. @default true
+     */
+    certManager: boolean;
+    /**
+     * The cert-manager issuer that signs the serving certificate: services must trust its CA
+     * (`NODE_EXTRA_CA_CERTS`). Required (no default name) when TLS and cert-manager are on.
+     */
+    issuer: TlsIssuer;
+    /** Lifetime of the serving certificate, in hours. @default 2160 (90 days) */
+    durationHours: number;
+    /** Renew this many hours before expiry; less than `durationHours`. @default 720 (30 days) */
+    renewBeforeHours: number;
   };
 }
 
@@ -270,13 +295,37 @@ export interface ObservabilityModel {
   alerts: AlertThresholdsModel;
 }
 
+/** A time window for the child Applications' syncs (an AppProject `syncWindows` entry). */
+export interface SyncWindow {
+  /** `allow`: automated syncs (self-heal included) run only inside the window; `deny`: none run inside it. */
+  kind: "allow" | "deny";
+  /** Cron schedule of each start, e.g. `"0 9 * * 1-4"` (09:00, Monday to Thursday). */
+  schedule: string;
+  /** How long the window lasts from each start, e.g. `"7h"`. */
+  duration: string;
+  /** IANA time zone the schedule is read in, e.g. `"Europe/Dublin"`. */
+  timeZone: string;
+  /** On-call may still sync by hand while automated syncs are blocked (an incident fix). */
+  manualSync: boolean;
+}
+
 export interface ArgoCDModel {
   /** The Git repository Argo CD syncs this cluster from. */
   repoURL: string;
-  /** Branch, tag or commit Argo CD follows. @default "main" */
+  /**
+   * The branch Argo CD follows, root included. dev follows `main`, where every merge lands; staging
+   * and prod follow promoted branches (`env/staging`, `env/prod`) that only
+   * `npm run promote -- <env>` moves, to the commit the environment before runs. A merge to main
+   * therefore changes dev alone. @default "main" (dev); "env/<environment>" (staging, prod)
+   */
   revision: string;
   /** The AppProject every Application of the platform belongs to. @default "tracing-platform" */
   project: string;
+  /**
+   * When the child Applications may sync, in their AppProjects; the root is never held. [] = any
+   * time. @default [] (dev, staging); prod: an allow window on working hours, manual sync allowed
+   */
+  syncWindows: SyncWindow[];
 }
 
 export interface Cluster {

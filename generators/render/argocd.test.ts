@@ -88,8 +88,33 @@ test("Applications: automated prune and self-heal, no cascade-deleting finalizer
     assert.not.ok("finalizers" in app.metadata, app.metadata.name);
     assert.is(s.destination.server, "https://kubernetes.default.svc");
     assert.not.ok("name" in s.destination, app.metadata.name);
-    assert.is(s.source.targetRevision, "main");
+    assert.is(s.source.targetRevision, "env/prod");
   }
+});
+
+test("prod: every Application, root included, follows the promoted branch; only promotion changes what prod runs", () => {
+  assert.equal([...new Set(applications.map((app) => spec(app).source.targetRevision))], ["env/prod"]);
+});
+
+test("prod: the sync window holds the child apps of each project by name, never the root", () => {
+  const windows = spec(byName("tracing-platform")).syncWindows;
+  assert.equal(windows, [
+    {
+      kind: "allow",
+      schedule: "0 9 * * 1-4",
+      duration: "7h",
+      timeZone: "Europe/Dublin",
+      manualSync: true,
+      applications: ["namespaces", "otel-collector", "tempo"],
+    },
+  ]);
+  assert.not.ok("syncWindows" in spec(byName("tracing-platform-bootstrap")));
+});
+
+test("no sync window in the model: no syncWindows key (Argo CD stores none, and would diff an empty list)", () => {
+  const open = { ...prod, argocd: { ...prod.argocd, syncWindows: [] } };
+  for (const object of argocdObjects(open, folders, ["tempo", "otel-collector"], clusterScoped))
+    if (object.kind === "AppProject") assert.not.ok("syncWindows" in spec(object), object.metadata.name);
 });
 
 test("sync waves: project, then namespaces, then Tempo, then the Collector", () => {

@@ -23,7 +23,10 @@
 // - HPA-managed workloads carry no `replicas` in Git (checked in render-app.ts) and Argo CD is told
 //   to ignore the field anyway, so a chart regression cannot make Argo fight the autoscaler;
 // - the root ignores (and respects) differences in the Applications' automated sync, so on-call
-//   can pause one app without the root turning it back on.
+//   can pause one app without the root turning it back on;
+// - every Application follows the model's `argocd.revision` (dev: main; staging and prod: a
+//   promoted branch), and the model's sync windows hold the child apps, never the root: the root
+//   may always update an Application, and a blocked child waits for its window.
 import type { Cluster } from "../model/types.ts";
 import { IN_CLUSTER_SERVER, NAMESPACES } from "../platform.ts";
 import { platformLabels, syncWave, WAVES } from "./labels.ts";
@@ -170,6 +173,23 @@ function appProject(cluster: Cluster, name: string, description: string, spec: R
   };
 }
 
+/** The model's sync windows, held on the child Applications a project holds (never on the root). */
+function syncWindows(cluster: Cluster, applications: readonly string[]) {
+  return cluster.argocd.syncWindows.map((window) => ({
+    kind: window.kind,
+    schedule: window.schedule,
+    duration: window.duration,
+    timeZone: window.timeZone,
+    manualSync: window.manualSync,
+    applications: [...applications].sort(),
+  }));
+}
+
+/** `syncWindows` only where the model has some: Argo CD stores no empty list, and would diff it. */
+function windowsSpec(cluster: Cluster, applications: readonly string[]) {
+  return cluster.argocd.syncWindows.length > 0 ? { syncWindows: syncWindows(cluster, applications) } : {};
+}
+
 function destinations(namespaces: Iterable<string>) {
   return [...new Set(namespaces)].sort().map((namespace) => ({ server: IN_CLUSTER_SERVER, namespace }));
 }
@@ -195,6 +215,10 @@ export function argocdObjects(
         ...folders.filter((folder) => !folder.foreign).map((folder) => folder.namespace),
       ]),
       clusterResourceWhitelist: [...clusterScoped].sort(byGroupKind),
+      ...windowsSpec(
+        cluster,
+        folders.filter((folder) => !folder.foreign).map((folder) => folder.name),
+      ),
     },
   );
   const own = folders.flatMap((folder) =>
@@ -208,6 +232,7 @@ export function argocdObjects(
               destinations: destinations([...folder.foreign.namespaces, folder.namespace]),
               namespaceResourceWhitelist: [...folder.foreign.kinds].sort(byGroupKind),
               orphanedResources: undefined,
+              ...windowsSpec(cluster, [folder.name]),
             },
           ),
         ]

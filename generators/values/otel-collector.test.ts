@@ -37,11 +37,22 @@ test("each model policy maps to the chart's policy type", () => {
   });
 });
 
-test("prod: two tiers to the distributor, mTLS, the sampling policies in order", () => {
+test("prod: two tiers to the distributor, server TLS issued by a cert-manager Certificate, the sampling policies in order", () => {
   const v = collectorValues(prod) as Values;
   assert.is(v.mode, "two-tier");
   assert.is(v.tempo.endpoint, "tempo-distributor.tempo.svc.cluster.local:4317");
-  assert.equal(v.tls, { enabled: true, secretName: "otel-collector-tls", requireClientCert: false, minVersion: "1.3" });
+  assert.equal(v.tls, {
+    enabled: true,
+    secretName: "otel-collector-tls",
+    requireClientCert: false,
+    minVersion: "1.3",
+    certificate: {
+      enabled: true,
+      issuer: { kind: "ClusterIssuer", name: "greenlang-platform-ca" },
+      duration: "2160h",
+      renewBefore: "720h",
+    },
+  });
   assert.equal(
     v.sampling.policies.map((p: { name: string }) => p.name),
     ["drop-health-checks", "keep-errors", "keep-slow", "baseline", "checkout-half"],
@@ -61,6 +72,8 @@ test("dev: one tier to the monolithic Tempo, holding the queue itself, no sampli
   assert.not.ok("sampling" in v);
   assert.equal(v.tls.enabled, false);
   assert.is(v.tls.secretName, "");
+  // No TLS, no Certificate, whatever the cert-manager switch says.
+  assert.is(v.tls.certificate.enabled, false);
 });
 
 test("the OTLP allow list is the model's client namespaces", () => {

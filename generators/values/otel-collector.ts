@@ -64,6 +64,12 @@ export function collectorValues(cluster: Cluster): Record<string, unknown> {
       secretName: collector.tls.enabled ? collector.tls.secretName : "",
       requireClientCert: collector.tls.requireClientCert,
       minVersion: collector.tls.minVersion,
+      certificate: {
+        enabled: collector.tls.enabled && collector.tls.certManager,
+        issuer: { kind: collector.tls.issuer.kind, name: collector.tls.issuer.name },
+        duration: `${collector.tls.durationHours}h`,
+        renewBefore: `${collector.tls.renewBeforeHours}h`,
+      },
     },
     redaction: {
       deleteAttributes: [...collector.redaction.deleteAttributes],

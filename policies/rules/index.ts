@@ -5,6 +5,7 @@ import argocdDestinationNameOrServer from "./argocd-destination-name-or-server/r
 import argocdNoEmptyNamespaceWhitelist from "./argocd-no-empty-namespace-whitelist/rule.ts";
 import argocdPathExists from "./argocd-path-exists/rule.ts";
 import argocdProjectContained from "./argocd-project-contained/rule.ts";
+import argocdProjectPinned from "./argocd-project-pinned/rule.ts";
 import argocdPruneGuarded from "./argocd-prune-guarded/rule.ts";
 import k8sDefaultDenyNetworkPolicy from "./k8s-default-deny-network-policy/rule.ts";
 import k8sDropAllCapabilities from "./k8s-drop-all-capabilities/rule.ts";
@@ -27,6 +28,7 @@ import k8sRecommendedLabels from "./k8s-recommended-labels/rule.ts";
 import k8sRequestsLimits from "./k8s-requests-limits/rule.ts";
 import k8sRunAsNonRoot from "./k8s-run-as-non-root/rule.ts";
 import k8sSeccompRuntimeDefault from "./k8s-seccomp-runtime-default/rule.ts";
+import k8sSecretVolumeIssued from "./k8s-secret-volume-issued/rule.ts";
 import k8sServiceAccountToken from "./k8s-service-account-token/rule.ts";
 import k8sServiceSelectsWorkload from "./k8s-service-selects-workload/rule.ts";
 import k8sSpreadReplicated from "./k8s-spread-replicated/rule.ts";
@@ -51,6 +53,7 @@ export const RULES: readonly Rule[] = [
   argocdDestinationNameOrServer,
   argocdNoEmptyNamespaceWhitelist,
   argocdProjectContained,
+  argocdProjectPinned,
   argocdPathExists,
   argocdPruneGuarded,
   k8sDefaultDenyNetworkPolicy,
@@ -74,6 +77,7 @@ export const RULES: readonly Rule[] = [
   k8sRequestsLimits,
   k8sRunAsNonRoot,
   k8sSeccompRuntimeDefault,
+  k8sSecretVolumeIssued,
   k8sServiceAccountToken,
   k8sServiceSelectsWorkload,
   k8sSpreadReplicated,

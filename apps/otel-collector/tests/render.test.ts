@@ -352,6 +352,30 @@ test("prod: OTLP receivers use the TLS Secret mounted into the front pods, with 
   assert.is(r.configs.get("gateway")?.receivers.otlp.protocols.grpc.tls, undefined);
 });
 
+test("prod: a cert-manager Certificate issues that Secret for every name of the OTLP Service", async () => {
+  const r = await rendered("prod");
+  const certificates = ofKind(r.objects, "Certificate");
+  assert.equal(
+    certificates.map((c) => c.metadata.name),
+    ["otel-collector"],
+  );
+  const certificate = certificates[0] as K8sObject;
+  assert.is(certificate.apiVersion, "cert-manager.io/v1");
+  assert.is(certificate.metadata.annotations["argocd.argoproj.io/sync-options"], "SkipDryRunOnMissingResource=true");
+  const spec = certificate.spec;
+  assert.is(spec.secretName, "otel-collector-tls");
+  assert.equal(spec.issuerRef, { group: "cert-manager.io", kind: "ClusterIssuer", name: "greenlang-platform-ca" });
+  // The names clients reach the OTLP Service by: the one Service that selects the receiving tier.
+  const service = find(r.objects, "Service", "otel-collector");
+  const host = `${service.metadata.name}.${service.metadata.namespace}`;
+  assert.equal(spec.dnsNames, [service.metadata.name, host, `${host}.svc`, `${host}.svc.cluster.local`]);
+  assert.equal(spec.usages, ["server auth", "digital signature"]);
+  assert.equal([spec.duration, spec.renewBefore], ["2160h", "720h"]);
+  // Off: the Secret must come from elsewhere, and the chart renders no Certificate.
+  const off = await render("prod", { tls: { certificate: { enabled: false } } });
+  assert.equal(ofKind(off.objects, "Certificate"), []);
+});
+
 test("dev and staging: no TLS on the receivers and no Secret volume", async () => {
   for (const env of ["dev", "staging"] as const) {
     const r = await rendered(env);
@@ -360,6 +384,7 @@ test("dev and staging: no TLS on the receivers and no Secret volume", async () =
         assert.is(settings.tls, undefined);
     }
     for (const { spec } of podSpecs(r)) assert.not.ok(spec.volumes.some((v: K8sObject) => v.name === "tls"));
+    assert.equal(ofKind(r.objects, "Certificate"), []);
   }
 });
 

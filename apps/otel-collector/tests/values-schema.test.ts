@@ -92,6 +92,18 @@ const CASES: BadCase[] = [
     expect: ["/tls/secretName", "minLength"],
   },
   {
+    what: "a Certificate without an issuer",
+    env: "prod",
+    values: { tls: { certificate: { issuer: { name: "" } } } },
+    expect: ["/tls/certificate/issuer/name", "minLength"],
+  },
+  {
+    what: "an issuer kind cert-manager does not have",
+    env: "prod",
+    values: { tls: { certificate: { issuer: { kind: "CA" } } } },
+    expect: ["/tls/certificate/issuer/kind", "'ClusterIssuer', 'Issuer'"],
+  },
+  {
     what: "a memory limit GOMEMLIMIT cannot be derived from",
     env: "dev",
     values: { tiers: { collector: { resources: { limits: { memory: "1G" } } } } },

@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { INVARIANTS, workloadOfTier } from "./invariants.ts";
 import {
   CHART_DIR,
+  ciValues,
   ENVS,
   type Env,
   find,
@@ -29,12 +30,6 @@ async function rendered(env: Env): Promise<Rendered> {
     renders.set(env, r);
   }
   return r;
-}
-
-/** The values a cluster renders with (ci/<env>-values.yaml, written by `npm run generate`). */
-// biome-ignore lint/suspicious/noExplicitAny: the chart's values, as YAML gives them.
-async function ciValues(env: Env): Promise<any> {
-  return parse(await readFile(join(CHART_DIR, "ci", `${env}-values.yaml`), "utf8"));
 }
 
 // The cases no cluster uses today, which the chart must still render right: named overrides.

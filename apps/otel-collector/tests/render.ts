@@ -2,7 +2,7 @@
 // (`helm template otel-collector apps/otel-collector --namespace otel-collector --kube-version …`),
 // parse every object, and pull out each tier's Collector config.
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -23,6 +23,12 @@ export const ENVS: readonly Env[] = ["dev", "staging", "prod"];
 
 export function ciValuesFile(env: Env): string {
   return join(CHART_DIR, "ci", `${env}-values.yaml`);
+}
+
+/** The values a cluster renders with (ci/<env>-values.yaml, written by `npm run generate`). */
+// biome-ignore lint/suspicious/noExplicitAny: the chart's values, as YAML gives them.
+export async function ciValues(env: Env): Promise<any> {
+  return parse(await readFile(ciValuesFile(env), "utf8"));
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: rendered YAML is free-form; the tests walk it and assert on its shape.

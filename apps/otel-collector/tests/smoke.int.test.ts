@@ -20,7 +20,7 @@ import {
 } from "./collector-process.ts";
 import { forLoopback, type Loopback, loopbackPorts, metric } from "./loopback.ts";
 import { sendSpans } from "./otlp-client.ts";
-import { type CollectorConfig, render } from "./render.ts";
+import { type CollectorConfig, ciValues, render } from "./render.ts";
 
 let dir = "";
 test.before(async () => {
@@ -63,7 +63,7 @@ test("single mode (dev): a span sent over OTLP reaches the store enriched and re
     );
 
     // Enrichment: the resource processor and k8s_attributes.
-    assert.is(stored.resource["k8s.cluster.name"], "greenlang-dev");
+    assert.is(stored.resource["k8s.cluster.name"], (await ciValues("dev")).cluster.name);
     assert.is(stored.resource["deployment.environment.name"], "dev");
     assert.is(stored.resource["k8s.pod.ip"], "127.0.0.1");
     assert.is(stored.resource["service.name"], "cart");
@@ -128,7 +128,7 @@ test("single mode: spans accepted while Tempo is down survive a Collector restar
   });
   const stored = await restartWhileTempoIsDown(config, ports, tempoPort, 30_000);
   assert.ok(stored, "the span queued before the restart never reached Tempo");
-  assert.is(stored.resource["k8s.cluster.name"], "greenlang-dev");
+  assert.is(stored.resource["k8s.cluster.name"], (await ciValues("dev")).cluster.name);
 });
 
 test("the same restart loses the span when the queue is in memory (the check above can fail)", async () => {
@@ -174,7 +174,7 @@ test("two-tier (staging): front → load_balancing by trace id → tail-sampling
       30_000,
     );
 
-    assert.is(stored.resource["k8s.cluster.name"], "greenlang-staging");
+    assert.is(stored.resource["k8s.cluster.name"], (await ciValues("staging")).cluster.name);
     assert.is(stored.resource["deployment.environment.name"], "staging");
     assert.not.ok("http.request.header.authorization" in stored.attributes);
     assert.is(stored.attributes["payment.card"], "****");

@@ -229,6 +229,7 @@ prod("replication factor 3 over six ingesters, two in each of three zones", () =
 prod("the ring is zone-aware and each zone's ingester set is pinned to its zone and tells Tempo so", () => {
   const config = tempoConfig(objects);
   assert.is(at(config, "ingester.lifecycler.ring.zone_awareness_enabled"), true);
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal placeholder that Tempo expands itself (-config.expand-env)
   assert.is(at(config, "ingester.lifecycler.availability_zone"), "${TEMPO_AVAILABILITY_ZONE}");
   for (const [i, set] of ingesters(objects).entries()) {
     const zone = PROD_ZONES[i];

@@ -1,6 +1,7 @@
 // Facts fixed for every cluster by the platform's contracts (namespaces, release names, images,
 // endpoints). They are not in the model because no cluster may change them: other parts of the
 // repository (the charts, Terraform, the gate, dashboards) rely on them.
+import { VERSIONS } from "../scripts/versions.ts";
 
 export const NAMESPACES = {
   tempo: "tempo",
@@ -13,10 +14,8 @@ export const NAMESPACES = {
 /** The service account Tempo runs as; the IRSA trust in Terraform is bound to exactly this. */
 export const TEMPO_SERVICE_ACCOUNT = "tempo";
 
-export const IMAGES = {
-  tempo: { repository: "grafana/tempo", tag: "2.7.2" },
-  collector: { repository: "otel/opentelemetry-collector-contrib", tag: "0.160.0" },
-} as const;
+/** The images the clusters run (pinned in versions.json). */
+export const IMAGES = VERSIONS.images;
 
 /** Tempo's OTLP gRPC endpoint as the Collector sees it, per Tempo mode (the charts name the Services so). */
 export const TEMPO_OTLP_ENDPOINTS = {

@@ -1,5 +1,5 @@
 // The prod cluster. Sized for 20 MB/s of spans (peak of the week, with headroom), by Tempo's
-// sizing rules (REFERENCE.md): distributors ≥ 2 (1 per 10 MB/s; 3, one per zone), ingesters ≥ 4
+// sizing guidance (Grafana's): distributors ≥ 2 (1 per 10 MB/s; 3, one per zone), ingesters ≥ 4
 // (1 per 5 MB/s; 6, two per zone, replication factor 3), queriers ≥ 10 (1 per 2 MB/s; HPA up to
 // 20), compactors ≥ 4 (1 per 5 MB/s), 2 query-frontends. Ingester memory 8 Gi within the
 // 4–20 GB guidance; 50 Gi WAL volumes. Retention 14 days (preset). The preset enforces HA

@@ -2,8 +2,8 @@
 // comparison of two such maps.
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+import { outsideFiles } from "../render/ci-values.ts";
 import { clusterDir } from "../render/cluster.ts";
-import { tfvarsPath } from "../render/tfvars.ts";
 
 /** The one hand-edited file under clusters/<env>/. */
 export const MODEL_FILE_NAME = "cluster.ts";
@@ -34,9 +34,10 @@ export async function readGenerated(root: string, environment: string): Promise<
   paths.forEach((path, i) => {
     files.set(path, contents[i] as string);
   });
-  const tfvars = tfvarsPath(environment);
-  const text = await readFile(join(root, tfvars), "utf8").catch(() => undefined);
-  if (text !== undefined) files.set(tfvars, text);
+  for (const path of outsideFiles(environment)) {
+    const text = await readFile(join(root, path), "utf8").catch(() => undefined);
+    if (text !== undefined) files.set(path, text);
+  }
   return files;
 }
 

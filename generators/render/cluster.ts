@@ -8,6 +8,7 @@ import { CHART_APPS, type ChartApp, NAMESPACES_FOLDER } from "../apps.ts";
 import type { Cluster } from "../model/types.ts";
 import { observabilitySettings } from "../values/observability.ts";
 import { type AppFolder, ARGOCD_FOLDER, argocdObjects, type GroupKind } from "./argocd.ts";
+import { ciValuesPath, ciValuesText } from "./ci-values.ts";
 import { yamlHeader } from "./header.ts";
 import { kustomization } from "./kustomization.ts";
 import { WAVES } from "./labels.ts";
@@ -137,6 +138,8 @@ export async function renderCluster(
     files.set(`${base}/kustomization.yaml`, kustomizationHeader + toYaml(kustomization([...folder.files.keys()])));
   }
   files.set(tfvarsPath(environment), tfvarsText(cluster));
+  for (const rendered of apps)
+    files.set(ciValuesPath(rendered.app.chart, environment), ciValuesText(environment, rendered.app, rendered.values));
   files.set(
     grafanaValuesPath(environment),
     yamlHeader(environment, "generators/values/observability.ts") +

@@ -28,6 +28,8 @@ export interface RenderedFolder {
 export interface RenderedApp extends RenderedFolder {
   app: ChartApp;
   autoscaled: ResourceRef[];
+  /** The values helm rendered it with (also written as the chart's ci/<env>-values.yaml). */
+  values: Record<string, unknown>;
 }
 
 /** Writes objects as files with the header, refusing two objects that would share a file. */
@@ -107,5 +109,5 @@ export async function renderApp(root: string, cluster: Cluster, app: ChartApp): 
   } catch (error) {
     return fail((error as Error).message);
   }
-  return { app, folder: app.name, files, objects, autoscaled };
+  return { app, folder: app.name, files, objects, autoscaled, values: request.values };
 }

@@ -22,7 +22,19 @@ export async function scratchRepo(options: ScratchOptions = {}): Promise<string>
   await writeFile(join(root, "package.json"), '{ "type": "module" }\n');
   await symlink(join(REPO, "generators"), join(root, "generators"));
   if (options.copyCharts) await cp(join(REPO, "apps"), join(root, "apps"), { recursive: true });
-  else await symlink(join(REPO, "apps"), join(root, "apps"));
+  else await linkCharts(root);
+  // generate writes each chart's ci/<env>-values.yaml: the scratch copy has ci/ folders of its own
+  // (never a link into the repository), holding the committed files only when the tree is copied.
+  for (const chart of await readdir(join(REPO, "apps"))) {
+    const ci = join(root, "apps", chart, "ci");
+    await rm(ci, { recursive: true, force: true });
+    await mkdir(ci, { recursive: true });
+    if (options.withTree)
+      for (const environment of ENVIRONMENTS) {
+        const file = `${environment}-values.yaml`;
+        await cp(join(REPO, "apps", chart, "ci", file), join(ci, file)).catch(() => undefined);
+      }
+  }
   for (const environment of ENVIRONMENTS) {
     const from = join(REPO, "clusters", environment);
     const to = join(root, "clusters", environment);
@@ -39,11 +51,21 @@ export async function scratchRepo(options: ScratchOptions = {}): Promise<string>
   return root;
 }
 
+/** Each chart's files linked one by one, so the scratch copy's ci/ folders can be its own. */
+async function linkCharts(root: string): Promise<void> {
+  for (const chart of await readdir(join(REPO, "apps"))) {
+    await mkdir(join(root, "apps", chart), { recursive: true });
+    for (const entry of await readdir(join(REPO, "apps", chart))) {
+      if (entry !== "ci") await symlink(join(REPO, "apps", chart, entry), join(root, "apps", chart, entry));
+    }
+  }
+}
+
 export async function removeScratch(root: string): Promise<void> {
   await rm(root, { recursive: true, force: true });
 }
 
-/** Every file under clusters/ and terraform/ (path → content): what `generate` may touch. */
+/** Every file under clusters/, terraform/ and the charts' ci/ (path → content): what `generate` may touch. */
 export async function snapshot(root: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   async function walk(dir: string): Promise<void> {
@@ -55,6 +77,7 @@ export async function snapshot(root: string): Promise<Map<string, string>> {
   }
   await walk(join(root, "clusters"));
   await walk(join(root, "terraform"));
+  for (const chart of await readdir(join(root, "apps")).catch(() => [])) await walk(join(root, "apps", chart, "ci"));
   return files;
 }
 

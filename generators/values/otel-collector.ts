@@ -3,6 +3,7 @@
 // the chart's defaults hold the rest (receiver limits, memory limiter, batching, ports).
 import type { Cluster, CollectorModel, Resources, SamplingPolicy } from "../model/types.ts";
 import { IMAGES, NAMESPACES, TEMPO_OTLP_ENDPOINTS } from "../platform.ts";
+import { COLLECTOR_MAX_REQUEST_BYTES } from "./otlp-limits.ts";
 
 /** Where the Collector finds a health-check or scrape path on a span (OpenTelemetry HTTP semantic conventions). */
 export const URL_PATH_ATTRIBUTE = "url.path";
@@ -58,7 +59,11 @@ export function collectorValues(cluster: Cluster): Record<string, unknown> {
     mode: collector.mode,
     cluster: { name: identity.name, environment: identity.environment },
     image: { repository: IMAGES.collector.repository, tag: IMAGES.collector.tag },
-    tempo: { endpoint: TEMPO_OTLP_ENDPOINTS[tempo.mode], sendingQueue: { queueSize: collector.exportQueueSize } },
+    tempo: {
+      endpoint: TEMPO_OTLP_ENDPOINTS[tempo.mode],
+      maxRequestBytes: COLLECTOR_MAX_REQUEST_BYTES,
+      sendingQueue: { queueSize: collector.exportQueueSize },
+    },
     tls: {
       enabled: collector.tls.enabled,
       secretName: collector.tls.enabled ? collector.tls.secretName : "",

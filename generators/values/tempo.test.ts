@@ -50,13 +50,15 @@ test("the model's replicas become the HPA floor", () => {
   });
 });
 
-test("dev: monolithic on a local volume, no role, no distributed components", () => {
+test("dev: monolithic on a local volume, no role, no distributed components but the receivers' limit", () => {
   const v = tempoValues(dev) as Values;
   assert.is(v.mode, "monolithic");
   assert.equal(v.storage, { backend: "local", retention: "72h" });
   assert.is(v.serviceAccount.roleArn, "");
   assert.equal(v.monolithic.persistence, { size: "10Gi", storageClass: "gp3" });
-  for (const key of ["ingester", "distributor", "querier", "queryFrontend", "compactor"]) assert.not.ok(key in v, key);
+  for (const key of ["ingester", "querier", "queryFrontend", "compactor"]) assert.not.ok(key in v, key);
+  // The one pod runs the distributor's receivers: only their message limit is set.
+  assert.equal(v.distributor, { grpcMaxRecvMsgSizeMiB: 9 });
 });
 
 test.run();

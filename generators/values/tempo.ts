@@ -3,6 +3,7 @@
 // the chart's defaults hold the rest (log format, ports, probes, grace periods).
 import type { Cluster, Resources, ScalableWorkload } from "../model/types.ts";
 import { IMAGES, NAMESPACES, TEMPO_SERVICE_ACCOUNT } from "../platform.ts";
+import { distributorMaxRecvMiB } from "./otlp-limits.ts";
 
 const MB = 1_000_000;
 
@@ -76,6 +77,8 @@ export function tempoValues(cluster: Cluster): Record<string, unknown> {
       persistence: { size: tempo.monolithic.volumeSize, storageClass: scheduling.storageClass },
       resources: resources(tempo.monolithic.resources),
     };
+    // The one pod runs the distributor's receivers too.
+    values.distributor = { grpcMaxRecvMsgSizeMiB: distributorMaxRecvMiB(cluster) };
     return values;
   }
   values.ingester = {
@@ -85,7 +88,7 @@ export function tempoValues(cluster: Cluster): Record<string, unknown> {
     persistence: { size: tempo.ingester.volumeSize, storageClass: scheduling.storageClass },
     resources: resources(tempo.ingester.resources),
   };
-  values.distributor = scalable(tempo.distributor);
+  values.distributor = { ...scalable(tempo.distributor), grpcMaxRecvMsgSizeMiB: distributorMaxRecvMiB(cluster) };
   values.querier = scalable(tempo.querier);
   values.queryFrontend = {
     replicas: tempo.queryFrontend.replicas,

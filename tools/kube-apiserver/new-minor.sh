@@ -47,3 +47,4 @@ TOOL_ON_DEMAND=1
 TOOL_LDFLAGS="-X k8s.io/component-base/version.gitVersion=\${TOOL_VERSION} -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
 TOOL
 echo "wrote tools/kube-apiserver-1.$minor (kube-apiserver $version, staging modules at $staging: $(echo "$modules" | wc -l))"
+echo "now pin it in versions.json: \"kube-apiserver-1.$minor\": \"$version\" under \"tools\" (tools/tests/pins.test.ts holds the two together)"

@@ -3,7 +3,7 @@
 // names prefixed by component; `severity` critical pages, warning opens a ticket; every alert
 // links its runbook section and the dashboard panel to open first.
 //
-// Two traps shape the expressions (../shared/research/operability.md):
+// Two traps shape the expressions:
 // - the Collector's failure counters (enqueue_failed, send_failed) and Tempo's CounterVecs are born
 //   at the first failure, so rate() misses that first increment: the span-loss alert has a
 //   "born recently" arm;

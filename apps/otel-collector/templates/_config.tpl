@@ -165,6 +165,14 @@ otlp_grpc/tempo:
     queue_size: {{ $v.tempo.sendingQueue.queueSize }}
     # Persistent: the queue lives in file_storage/queue on the tier's volume.
     storage: file_storage/queue
+    # A request never exceeds maxRequestBytes (encoded OTLP, what gRPC counts against the
+    # receiver's message limit): a bigger batch is split. min_size 0 sends what is there at once;
+    # the batch processor before the exporter already gathers the spans.
+    batch:
+      sizer: bytes
+      min_size: 0
+      max_size: {{ $v.tempo.maxRequestBytes | int64 }}
+      flush_timeout: 200ms
   retry_on_failure:
     enabled: true
     initial_interval: {{ $v.tempo.retryOnFailure.initialInterval }}

@@ -142,19 +142,22 @@ export async function waitFor<T>(what: string, find: () => Promise<T | undefined
 /**
  * A second Collector as the trace store: OTLP gRPC in, the `file` exporter out (one OTLP/JSON
  * document per line). Its own metrics are off so it binds nothing else. `grpcPort` fixes the OTLP
- * port, to start a store where a Collector already expects one.
+ * port, to start a store where a Collector already expects one; `maxRecvMsgSizeMiB` gives its gRPC
+ * receiver the message limit of the receiver it stands in for.
  */
 export async function startStore(
   dir: string,
   grpcPort?: number,
+  opts: { maxRecvMsgSizeMiB?: number } = {},
 ): Promise<{ endpoint: string; spansFile: string; collector: RunningCollector }> {
   const [grpc, health] = [grpcPort ?? (await freePort()), await freePort()];
+  const limit = opts.maxRecvMsgSizeMiB ? { max_recv_msg_size_mib: opts.maxRecvMsgSizeMiB } : {};
   const spansFile = join(dir, `store-${grpc}-spans.jsonl`);
   const collector = await startCollector(
     `store-${grpc}`,
     {
       extensions: { health_check: { endpoint: `127.0.0.1:${health}` } },
-      receivers: { otlp: { protocols: { grpc: { endpoint: `127.0.0.1:${grpc}` } } } },
+      receivers: { otlp: { protocols: { grpc: { endpoint: `127.0.0.1:${grpc}`, ...limit } } } },
       exporters: { file: { path: spansFile, flush_interval: "100ms" } },
       service: {
         extensions: ["health_check"],

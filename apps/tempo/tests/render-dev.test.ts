@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { assertHardenedPod, assertLabelled, selectsAWorkload, targetOf } from "./pods.ts";
-import { at, find, maybeFind, ofKind, renderMode, tempoConfig, workloads } from "./render.ts";
+import { at, ciValuesOf, find, maybeFind, ofKind, renderMode, tempoConfig, workloads } from "./render.ts";
 
 const objects = renderMode("dev");
 const cluster = { name: "greenlang-dev-euw1", environment: "dev" };
@@ -33,8 +33,9 @@ test("blocks live on a PVC mounted at /var/tempo, with the local backend", () =>
   const tempo = find(objects, "StatefulSet", "tempo");
   const [claim] = tempo.spec.volumeClaimTemplates;
   assert.is(claim.metadata.name, "data");
-  assert.is(claim.spec.resources.requests.storage, "20Gi");
-  assert.is(claim.spec.storageClassName, "gp3");
+  const { persistence } = ciValuesOf("dev").monolithic;
+  assert.is(claim.spec.resources.requests.storage, persistence.size);
+  assert.is(claim.spec.storageClassName, persistence.storageClass);
   const mount = tempo.spec.template.spec.containers[0].volumeMounts.find((m: { name: string }) => m.name === "data");
   assert.is(mount.mountPath, "/var/tempo");
   const config = tempoConfig(objects);

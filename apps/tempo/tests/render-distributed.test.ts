@@ -6,6 +6,7 @@ import {
   at,
   CHART_DIR,
   ciValues,
+  ciValuesOf,
   find,
   helm,
   helmTemplate,
@@ -19,20 +20,21 @@ import {
 } from "./render.ts";
 
 const COMPONENTS = ["distributor", "ingester", "querier", "query-frontend", "compactor", "metrics-generator"];
-const CLUSTERS: Record<"staging" | "prod", { name: string; environment: string; bucket: string; role: string }> = {
-  staging: {
-    name: "greenlang-staging-euw1",
-    environment: "staging",
-    bucket: "greenlang-staging-euw1-tempo-traces",
-    role: "arn:aws:iam::418295730164:role/greenlang-staging-euw1-tempo",
-  },
-  prod: {
-    name: "greenlang-prod-euw1",
-    environment: "prod",
-    bucket: "greenlang-prod-euw1-tempo-traces",
-    role: "arn:aws:iam::902715538461:role/greenlang-prod-euw1-tempo",
-  },
-};
+// What each cluster's values say; the tests check they reach the objects in the forms AWS needs.
+const CLUSTERS = Object.fromEntries(
+  (["staging", "prod"] as const).map((mode) => {
+    const values = ciValuesOf(mode);
+    return [
+      mode,
+      {
+        name: values.cluster.name as string,
+        environment: mode,
+        bucket: values.storage.s3.bucket as string,
+        role: values.serviceAccount.roleArn as string,
+      },
+    ];
+  }),
+) as Record<"staging" | "prod", { name: string; environment: string; bucket: string; role: string }>;
 
 /** prod's zones (ci/prod-values.yaml): one ingester StatefulSet each; staging's ring is zone-blind. */
 const PROD_ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
@@ -99,6 +101,8 @@ for (const mode of ["staging", "prod"] as const) {
     assert.equal(s3, { bucket: cluster.bucket, region: "eu-west-1", endpoint: "s3.eu-west-1.amazonaws.com" });
     const sa = find(objects, "ServiceAccount", "tempo");
     assert.is(sa.metadata.annotations?.["eks.amazonaws.com/role-arn"], cluster.role);
+    assert.match(cluster.role, new RegExp(`^arn:aws:iam::\\d{12}:role/${cluster.name}-tempo$`));
+    assert.is(cluster.bucket, `${cluster.name}-tempo-traces`);
   });
 
   t("Service names match the contract and every Service selects a workload", () => {
@@ -339,8 +343,9 @@ const toggles = suite("toggles");
 toggles("with autoscaling off the Deployments keep replicas and no HPA renders", () => {
   const off = renderMode("staging", ["distributor.autoscaling.enabled=false", "querier.autoscaling.enabled=false"]);
   assert.is(ofKind(off, "HorizontalPodAutoscaler").length, 0);
-  assert.is(find(off, "Deployment", "tempo-distributor").spec.replicas, 1);
-  assert.is(find(off, "Deployment", "tempo-querier").spec.replicas, 2);
+  const values = ciValuesOf("staging");
+  assert.is(find(off, "Deployment", "tempo-distributor").spec.replicas, values.distributor.replicas);
+  assert.is(find(off, "Deployment", "tempo-querier").spec.replicas, values.querier.replicas);
 });
 
 toggles("metrics-generator, NetworkPolicies and ServiceMonitors can each be turned off", () => {

@@ -1,8 +1,8 @@
 // Test helper: renders the chart with the real helm binary and hands back the parsed objects.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 
 export const REPO_ROOT = join(import.meta.dirname, "..", "..", "..");
 export const CHART_DIR = join(REPO_ROOT, "apps", "tempo");
@@ -13,6 +13,12 @@ export type Mode = "dev" | "staging" | "prod";
 
 export function ciValues(mode: Mode): string {
   return join(CHART_DIR, "ci", `${mode}-values.yaml`);
+}
+
+/** The values a cluster renders with (ci/<mode>-values.yaml, written by `npm run generate`). */
+// biome-ignore lint/suspicious/noExplicitAny: the chart's values, as YAML gives them.
+export function ciValuesOf(mode: Mode): any {
+  return parse(readFileSync(ciValues(mode), "utf8"));
 }
 
 /** The pinned helm from the bootstrap, else whatever helm is on PATH (tools/node.sh puts .tools/bin first). */

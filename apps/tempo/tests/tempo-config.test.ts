@@ -6,11 +6,9 @@ import * as assert from "uvu/assert";
 import { renderSchema, SCHEMA_PATH } from "../config-schema/build.ts";
 import { checkTempoConfig } from "../config-schema/check.ts";
 import { leafSchema } from "../config-schema/keys.ts";
-import { at, type Mode, renderMode, tempoConfig, workloads } from "./render.ts";
+import { at, ciValuesOf, type Mode, renderMode, tempoConfig, workloads } from "./render.ts";
 
 const rendered = suite("rendered config");
-
-const RETENTION: Record<Mode, string> = { dev: "72h", staging: "168h", prod: "720h" };
 
 for (const mode of ["dev", "staging", "prod"] as Mode[]) {
   const config = tempoConfig(renderMode(mode));
@@ -38,7 +36,7 @@ for (const mode of ["dev", "staging", "prod"] as Mode[]) {
   );
 
   rendered(`${mode}: retention, limits and generator processors come from values`, () => {
-    assert.is(at(config, "compactor.compaction.block_retention"), RETENTION[mode]);
+    assert.is(at(config, "compactor.compaction.block_retention"), ciValuesOf(mode).storage.retention);
     assert.ok(Number(at(config, "overrides.defaults.ingestion.rate_limit_bytes")) > 0);
     assert.ok(Number(at(config, "overrides.defaults.global.max_bytes_per_trace")) > 0);
     const processors = at(config, "overrides.defaults.metrics_generator.processors") as string[];
@@ -52,13 +50,15 @@ for (const mode of ["dev", "staging", "prod"] as Mode[]) {
 
 rendered("prod limits: the ci values reach the overrides", () => {
   const config = tempoConfig(renderMode("prod"));
+  const { limits } = ciValuesOf("prod");
   assert.equal(at(config, "overrides.defaults.ingestion"), {
     rate_strategy: "local",
-    rate_limit_bytes: 20000000,
-    burst_size_bytes: 30000000,
-    max_traces_per_user: 20000,
+    rate_limit_bytes: limits.rateLimitBytes,
+    burst_size_bytes: limits.burstSizeBytes,
+    max_traces_per_user: limits.maxTracesPerUser,
   });
-  assert.is(at(config, "overrides.defaults.read.max_search_duration"), "168h");
+  const bounded = tempoConfig(renderMode("prod", ["limits.maxSearchDuration=168h"]));
+  assert.is(at(bounded, "overrides.defaults.read.max_search_duration"), "168h");
 });
 
 rendered("the pod running the metrics-generator outlasts its remote-write flush deadline when it stops", () => {

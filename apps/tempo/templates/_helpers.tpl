@@ -44,7 +44,7 @@ app.kubernetes.io/name: tempo
 app.kubernetes.io/instance: {{ .ctx.Release.Name }}
 app.kubernetes.io/component: {{ .component }}
 {{- with .zone }}
-{{ include "tempo.zoneLabel" . }}: {{ . }}
+{{ include "tempo.zoneLabel" . }}: {{ . | quote }}
 {{- end }}
 {{- end -}}
 

@@ -1,7 +1,8 @@
 // The staging cluster: prod's shape at a fraction of its size, so upgrades and sampling changes
 // are proven here first. Sized for 4 MB/s of spans (Grafana's Tempo sizing guidance: 1 distributor per
 // 10 MB/s, 1 ingester and 1 compactor per 5 MB/s, 1 querier per 2 MB/s, 2 query-frontends):
-// floors 1/1/2/1/2; ingesters are 3 because replication factor 3 mirrors prod (zones preferred, not required).
+// floors 1/1/2/1/2; ingesters are 3 because replication factor 3 mirrors prod (zones preferred, not required;
+// the ring stays zone-blind: a zone outage here may lose traces whose copies shared that zone).
 // Retention 7 days (preset). Collector: two tiers with the default tail-sampling policies.
 import { defineCluster } from "../../generators/model/index.ts";
 

@@ -58,9 +58,11 @@ export const CASES: ImpactCase[] = [
     edit: (m) => ({ ...m, identity: { ...m.identity, kubernetesVersion: "1.34.0" } }),
   },
   {
-    name: "prod removes an ingester",
+    // Zone-aware: ingesters come and go a zone's worth at a time (6 → 3, one fewer per zone); at
+    // 20 MB/s the sizing floor is 4 ingesters, so the ingest the model states drops first.
+    name: "prod, at 15 MB/s, removes an ingester per zone",
     environment: "prod",
-    edit: (m) => ({ ...m, tempo: { ...m.tempo, ingester: { ...m.tempo?.ingester, replicas: 5 } } }),
+    edit: (m) => ({ ...m, tempo: { ...m.tempo, ingestMBps: 15, ingester: { ...m.tempo?.ingester, replicas: 3 } } }),
   },
 ];
 

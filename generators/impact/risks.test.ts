@@ -78,6 +78,23 @@ test("scale-down of any StatefulSet (ingesters, the Collector gateway's queue); 
   assert.equal(risks(gw(2), gw(3)), []);
 });
 
+test("prune: a StatefulSet that leaves the tree (a rename too) stops its pods; a new one is safe", () => {
+  const before = tree({ [file]: statefulSet("tempo-ingester", { replicas: 6 }) });
+  const zoned = tree({
+    "clusters/prod/tempo/statefulset-tempo-ingester-eu-west-1a.yaml": statefulSet("tempo-ingester-eu-west-1a", {
+      replicas: 2,
+    }),
+  });
+  assert.equal(risks(before, zoned), ["prune@prod/StatefulSet/tempo-ingester"]);
+  const [risk] = computeImpact(before, zoned, ENV).risks;
+  assert.match(risk?.summary ?? "", /tempo-ingester \(6 pods\) leaves the tree .* without flushing/);
+  assert.match(risk?.procedure ?? "", /Prune=false.*\/shutdown.*delete statefulset tempo-ingester/);
+  assert.equal(risks(tree({}), zoned), []);
+  const gw = tree({ [gateway]: statefulSet("otel-collector-gateway", { replicas: 2 }) });
+  assert.equal(risks(gw, tree({})), ["prune@prod/StatefulSet/otel-collector-gateway"]);
+  assert.match(computeImpact(gw, tree({}), ENV).risks[0]?.procedure ?? "", /queues drain/);
+});
+
 test("immutable-field: a Deployment's selector", () => {
   const deployment = (app: string) =>
     tree({

@@ -6,6 +6,7 @@ import { get, same } from "./values.ts";
 
 export type RiskKind =
   | "immutable-field"
+  | "prune"
   | "scale-down"
   | "retention-shortened"
   | "storage-shrink"
@@ -68,6 +69,23 @@ const ORPHAN_PROCEDURE = (o: Parsed) =>
   `(the pods and their volumes stay), resume the sync so Argo CD re-creates it with the new spec, then grow the existing ` +
   `PersistentVolumeClaims one by one (\`kubectl -n ${o.ref.namespace} patch pvc …\`); \`npm run validate -- --live --base <ref>\` shows the refusal offline`;
 
+/** A removed StatefulSet is a scale-down to nothing: Argo CD prunes it, and its pods stop at once. */
+function prunedStatefulSet(o: Parsed, at: string): Risk {
+  const { name, namespace } = o.ref;
+  const pods = Number(get(o.body, "spec", "replicas") ?? 1);
+  const ingester = /ingester/.test(name);
+  return {
+    id: `prune@${at}`,
+    kind: "prune",
+    summary: ingester
+      ? `StatefulSet ${name} (${pods} pods) leaves the tree (removed or renamed): Argo CD prunes it, its ingesters stop at once without flushing, and the traces whose every copy lived on them are lost (their WAL stays on the retained volumes, read by nothing)`
+      : `StatefulSet ${name} (${pods} pods) leaves the tree (removed or renamed): Argo CD prunes it, and what its pods hold on their volumes (a persistent export queue, a WAL) is no longer read`,
+    procedure: ingester
+      ? `before the sync, keep Argo CD from pruning it: \`kubectl -n ${namespace} annotate statefulset ${name} argocd.argoproj.io/sync-options=Prune=false\`; sync, and wait for the new ingesters to be ready in the ring; then drain the old ones one at a time, highest ordinal first: \`kubectl -n ${namespace} port-forward pod/${name}-<n> 3200\`, \`curl -X POST localhost:3200/shutdown\` (it leaves the ring and flushes everything to storage), wait for it to leave /ingester/ring, \`kubectl -n ${namespace} scale statefulset ${name} --replicas=<n>\`; at 0, \`kubectl -n ${namespace} delete statefulset ${name}\` (docs/runbooks/tempo-ingester-failures.md, "Moving ingesters to other StatefulSets")`
+      : `before the sync, keep Argo CD from pruning it (\`kubectl -n ${namespace} annotate statefulset ${name} argocd.argoproj.io/sync-options=Prune=false\`), stop traffic to it and let its queues drain (otelcol_exporter_queue_size = 0 on each pod, docs/runbooks/otel-collector-dropped-spans.md), then delete it`,
+  };
+}
+
 export function risksOf(
   environment: string,
   old: Map<string, Parsed>,
@@ -76,6 +94,9 @@ export function risksOf(
 ): Risk[] {
   const risks: Risk[] = [];
   const at = (o: Parsed) => `${environment}/${o.ref.kind}/${o.ref.name}`;
+  for (const [k, before] of old) {
+    if (before.ref.kind === "StatefulSet" && !now.has(k)) risks.push(prunedStatefulSet(before, at(before)));
+  }
   for (const [k, after] of now) {
     const before = old.get(k);
     if (!before) continue;

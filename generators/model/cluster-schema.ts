@@ -99,7 +99,7 @@ const tempo = object({
   }),
   monolithic: object({ resources, volumeSize }),
   distributor: object({ ...workload(100), autoscaling }),
-  ingester: object({ ...workload(100), volumeSize }),
+  ingester: object({ ...workload(100), volumeSize, zoneAware: boolean() }),
   querier: object({ ...workload(100), autoscaling }),
   queryFrontend: object(workload(10)),
   compactor: object(workload(50)),
@@ -150,6 +150,14 @@ export const clusterSchema: Check = object({
       expected: 'a StorageClass name, or "" for the cluster default',
       minLength: 0,
     }),
+    // Also a label value and part of StatefulSet names (tempo-ingester-<zone>): a DNS label.
+    zones: arrayOf(
+      string({
+        pattern: /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/,
+        expected: "an availability zone name such as \"eu-west-1a\" (lower-case letters, digits, '-'; at most 32)",
+      }),
+      { minItems: 1, unique: true },
+    ),
   }),
   monitoring: object({
     prometheusOperator: boolean(),

@@ -47,7 +47,12 @@ const noAutoscaling = { enabled: false, maxReplicas: 1, targetCPUPercent: 70 };
  */
 export function defaultsFor(identity: Identity): Omit<Cluster, "identity"> {
   return {
-    scheduling: { zoneSpread: "preferred", storageClass: "gp3" },
+    // EKS names zones after the region; a cluster in fewer or other zones lists its own.
+    scheduling: {
+      zoneSpread: "preferred",
+      storageClass: "gp3",
+      zones: ["a", "b", "c"].map((letter) => `${identity.region}${letter}`),
+    },
     monitoring: {
       prometheusOperator: true,
       serviceMonitorLabels: { release: "kube-prometheus-stack" },
@@ -73,7 +78,7 @@ export function defaultsFor(identity: Identity): Omit<Cluster, "identity"> {
       },
       monolithic: { resources: resources("500m", "1Gi", "1", "2Gi"), volumeSize: "10Gi" },
       distributor: { replicas: 1, resources: resources("500m", "1Gi", "1", "1Gi"), autoscaling: noAutoscaling },
-      ingester: { replicas: 1, resources: resources("1", "2Gi", "2", "2Gi"), volumeSize: "10Gi" },
+      ingester: { replicas: 1, resources: resources("1", "2Gi", "2", "2Gi"), volumeSize: "10Gi", zoneAware: false },
       querier: { replicas: 1, resources: resources("500m", "1Gi", "1", "2Gi"), autoscaling: noAutoscaling },
       queryFrontend: { replicas: 2, resources: resources("250m", "512Mi", "500m", "1Gi") },
       compactor: { replicas: 1, resources: resources("500m", "2Gi", "1", "2Gi") },

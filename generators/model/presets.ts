@@ -1,7 +1,9 @@
 // Per-environment presets, applied over defaults.ts and under each cluster.ts. They encode the
 // platform's contract per environment: dev is a monolithic Tempo on local disk behind a one-tier
 // Collector; staging and prod run distributed Tempo on S3 behind two Collector tiers (tail
-// sampling); prod adds HA (replication factor 3, zone spread required) and TLS on the receivers.
+// sampling); prod adds HA (replication factor 3 over zone-aware ingesters, zone spread required)
+// and TLS on the receivers. Staging keeps prod's replication factor but a zone-blind ring: it
+// tolerates losing some traces when a zone goes down.
 // staging and prod follow promoted branches (dev follows main); prod syncs only inside a window.
 import type { Cluster, DeepPartial, Environment } from "./types.ts";
 
@@ -21,7 +23,9 @@ export const PRESETS: Record<Environment, Preset> = {
   },
   prod: {
     scheduling: { zoneSpread: "required" },
-    tempo: { mode: "distributed", retentionHours: 336, replicationFactor: 3 },
+    // Zone-aware ingesters: each of a trace's three copies in another zone, so losing a zone loses
+    // no trace (one StatefulSet per zone, rolled out zone after zone).
+    tempo: { mode: "distributed", retentionHours: 336, replicationFactor: 3, ingester: { zoneAware: true } },
     // Server-authenticated TLS: services verify the Collector (they trust the CA through
     // NODE_EXTRA_CA_CERTS) and the NetworkPolicy decides who may connect. Client certificates stay
     // off until @greenlang/tracing can present one; requiring them now would cut off every service.

@@ -72,6 +72,13 @@ function tempoRules(cluster: Cluster, issues: Issue[]): void {
     });
   }
   if (tempo.mode === "monolithic") {
+    if (tempo.ingester.zoneAware) {
+      issues.push({
+        path: "tempo.ingester.zoneAware",
+        expected: "false in monolithic mode (one pod, no ingester ring to spread)",
+        got: tempo.ingester.zoneAware,
+      });
+    }
     if (tempo.replicationFactor !== 1) {
       issues.push({
         path: "tempo.replicationFactor",
@@ -109,6 +116,7 @@ function tempoRules(cluster: Cluster, issues: Issue[]): void {
       got: tempo.ingester.replicas,
     });
   }
+  if (tempo.ingester.zoneAware) zoneRules(cluster, issues);
   for (const [component, mbPerReplica] of Object.entries(SIZING_MB_PER_REPLICA)) {
     const floor = Math.ceil(tempo.ingestMBps / mbPerReplica);
     const replicas = tempo[component as keyof typeof SIZING_MB_PER_REPLICA].replicas;
@@ -127,6 +135,44 @@ function tempoRules(cluster: Cluster, issues: Issue[]): void {
       got: tempo.queryFrontend.replicas,
     });
   }
+}
+
+/**
+ * Zone-aware ingesters: a trace's replicationFactor copies go to as many distinct zones, so there
+ * must be that many zones; each zone runs the same number of ingesters, so every zone carries an
+ * equal share of the ring.
+ */
+function zoneRules(cluster: Cluster, issues: Issue[]): void {
+  const { tempo, scheduling } = cluster;
+  const zones = scheduling.zones.length;
+  if (zones < tempo.replicationFactor) {
+    issues.push({
+      path: "scheduling.zones",
+      expected: `at least tempo.replicationFactor (${tempo.replicationFactor}) zones with tempo.ingester.zoneAware (each copy of a trace in another zone)`,
+      got: scheduling.zones,
+    });
+  }
+  if (tempo.ingester.replicas % zones !== 0) {
+    issues.push({
+      path: "tempo.ingester.replicas",
+      expected: `a multiple of the ${zones} zones in scheduling.zones with tempo.ingester.zoneAware (the same number of ingesters in every zone)`,
+      got: tempo.ingester.replicas,
+    });
+  }
+}
+
+/** Zones are named after their region (eu-west-1a in eu-west-1); any other is a typo or another region. */
+function zoneNameRules(cluster: Cluster, issues: Issue[]): void {
+  const { region } = cluster.identity;
+  cluster.scheduling.zones.forEach((zone, i) => {
+    if (!zone.startsWith(region)) {
+      issues.push({
+        path: `scheduling.zones[${i}]`,
+        expected: `a zone of the cluster's region "${region}" (such as "${region}a")`,
+        got: zone,
+      });
+    }
+  });
 }
 
 function tlsRules(collector: Cluster["collector"], issues: Issue[]): void {
@@ -217,6 +263,9 @@ function prodRules(cluster: Cluster, issues: Issue[]): void {
   require("tempo.replicationFactor", tempo.replicationFactor === 3, "3", tempo.replicationFactor);
   require("scheduling.zoneSpread", cluster.scheduling.zoneSpread === "required", '"required"', cluster.scheduling
     .zoneSpread);
+  require("tempo.ingester.zoneAware", tempo.ingester
+    .zoneAware, "true (losing a zone must lose no trace: a zone-blind ring may keep two of its three copies in one zone)", tempo
+    .ingester.zoneAware);
   require("collector.mode", collector.mode === "two-tier", '"two-tier"', collector.mode);
   require("collector.tls.enabled", collector.tls.enabled, "true", collector.tls.enabled);
   require("argocd.syncWindows", cluster.argocd.syncWindows.length >
@@ -251,6 +300,7 @@ export function crossFieldIssues(cluster: Cluster): Issue[] {
     }
   }
   tempoRules(cluster, issues);
+  zoneNameRules(cluster, issues);
   collectorRules(cluster, issues);
   monitoringRules(cluster, issues);
   prodRules(cluster, issues);

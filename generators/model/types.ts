@@ -59,6 +59,22 @@ export interface StatefulWorkload extends Workload {
   volumeSize: string;
 }
 
+export interface IngesterModel extends StatefulWorkload {
+  /**
+   * Zone-aware replication (distributed mode only). `true`: the ingester ring knows zones
+   * (`zone_awareness_enabled`), so the replicationFactor copies of every trace land in as many
+   * different zones, and losing a whole zone loses no trace. The ingesters run as one StatefulSet
+   * per zone of `scheduling.zones` (`tempo-ingester-<zone>`, pinned there by node affinity,
+   * `replicas` ÷ zones pods each, a PodDisruptionBudget each), rolled out one zone after the
+   * other (one Argo CD sync wave per zone). Needs at least `replicationFactor` zones and
+   * `replicas` a multiple of their number. `false`: one StatefulSet `tempo-ingester` and a
+   * zone-blind ring: zone spread keeps pods apart, but a zone may hold two or all of a trace's
+   * copies, so losing a zone can lose traces. @default false; prod: true (required). Staging stays
+   * zone-blind: it holds no trace anyone must keep, and a zone outage there may lose some.
+   */
+  zoneAware: boolean;
+}
+
 export type TempoMode = "monolithic" | "distributed";
 
 export type MetricsGeneratorProcessor = "service-graphs" | "span-metrics" | "local-blocks";
@@ -72,6 +88,13 @@ export interface SchedulingModel {
   zoneSpread: "required" | "preferred";
   /** StorageClass of every PersistentVolumeClaim (Tempo WAL and blocks, the Collector's queue); "" = the cluster default. @default "gp3" */
   storageClass: string;
+  /**
+   * The availability zones the cluster's nodes run in: their `topology.kubernetes.io/zone`
+   * labels, each in the cluster's region. Zone-aware ingesters (`tempo.ingester.zoneAware`) run
+   * one StatefulSet pinned to each. @default the region's first three zones
+   * (`["<region>a", "<region>b", "<region>c"]`, e.g. eu-west-1a, eu-west-1b, eu-west-1c)
+   */
+  zones: string[];
 }
 
 export interface MonitoringModel {
@@ -169,7 +192,7 @@ export interface TempoModel {
   /** The dev pod (`-target=all`); used only in monolithic mode. One pod: the local backend cannot be shared. */
   monolithic: { resources: Resources; volumeSize: string };
   distributor: ScalableWorkload;
-  ingester: StatefulWorkload;
+  ingester: IngesterModel;
   querier: ScalableWorkload;
   queryFrontend: Workload;
   compactor: Workload;

@@ -54,7 +54,7 @@ const cases: [string, string, string, unknown, string | string[]][] = [
     "prod",
     "tempo.ingester.replicaz",
     3,
-    "clusters/prod/cluster.ts: tempo.ingester.replicaz: no such field (known: replicas, resources, volumeSize) (got 3)",
+    "clusters/prod/cluster.ts: tempo.ingester.replicaz: no such field (known: replicas, resources, volumeSize, zoneAware) (got 3)",
   ],
   [
     "an unknown top-level key",
@@ -310,6 +310,50 @@ const cases: [string, string, string, unknown, string | string[]][] = [
     'clusters/prod/cluster.ts: scheduling.zoneSpread: "required" in prod (got "preferred")',
   ],
   [
+    "prod with a zone-blind ingester ring",
+    "prod",
+    "tempo.ingester.zoneAware",
+    false,
+    "clusters/prod/cluster.ts: tempo.ingester.zoneAware: true (losing a zone must lose no trace: a zone-blind ring may keep two of its three copies in one zone) in prod (got false)",
+  ],
+  [
+    "zone-aware ingesters that do not divide evenly over the zones",
+    "prod",
+    "tempo.ingester.replicas",
+    7,
+    "clusters/prod/cluster.ts: tempo.ingester.replicas: a multiple of the 3 zones in scheduling.zones with tempo.ingester.zoneAware (the same number of ingesters in every zone) (got 7)",
+  ],
+  [
+    "zone-aware ingesters over fewer zones than copies of a trace",
+    "prod",
+    "scheduling.zones",
+    ["eu-west-1a", "eu-west-1b"],
+    [
+      'clusters/prod/cluster.ts: scheduling.zones: at least tempo.replicationFactor (3) zones with tempo.ingester.zoneAware (each copy of a trace in another zone) (got ["eu-west-1a","eu-west-1b"])',
+    ],
+  ],
+  [
+    "a zone of another region",
+    "prod",
+    "scheduling.zones",
+    ["eu-west-1a", "eu-west-1b", "eu-central-1c"],
+    'clusters/prod/cluster.ts: scheduling.zones[2]: a zone of the cluster\'s region "eu-west-1" (such as "eu-west-1a") (got "eu-central-1c")',
+  ],
+  [
+    "a zone name that is no DNS label",
+    "prod",
+    "scheduling.zones",
+    ["eu-west-1a", "eu-west-1b", "EU-west-1c"],
+    'clusters/prod/cluster.ts: scheduling.zones[2]: an availability zone name such as "eu-west-1a" (lower-case letters, digits, \'-\'; at most 32) (got "EU-west-1c")',
+  ],
+  [
+    "zone-aware ingesters in monolithic mode",
+    "dev",
+    "tempo.ingester.zoneAware",
+    true,
+    "clusters/dev/cluster.ts: tempo.ingester.zoneAware: false in monolithic mode (one pod, no ingester ring to spread) (got true)",
+  ],
+  [
     "prod with a one-tier Collector",
     "prod",
     "collector.mode",
@@ -372,6 +416,16 @@ test("required zone spread needs an ingester per zone", () => {
   assert.equal(messagesOf("staging", input), [
     'clusters/staging/cluster.ts: tempo.ingester.replicas: at least 3 with scheduling.zoneSpread "required" (one ingester per availability zone) (got 2)',
   ]);
+});
+
+test("zones default to the region's a, b and c; prod and staging decide zone awareness", () => {
+  const prod = resolveCluster(inputs.prod, "clusters/prod/cluster.ts", "prod");
+  assert.equal(prod.scheduling.zones, ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+  assert.is(prod.tempo.ingester.zoneAware, true);
+  // 6 ingesters, 3 zones: two per zone.
+  assert.is(prod.tempo.ingester.replicas % prod.scheduling.zones.length, 0);
+  const staging = resolveCluster(inputs.staging, "clusters/staging/cluster.ts", "staging");
+  assert.is(staging.tempo.ingester.zoneAware, false);
 });
 
 test("duplicate sampling policy names are refused", () => {

@@ -85,13 +85,13 @@ test("a value the chart's schema refuses fails the render; the tree is untouched
 
 test("--check lists an edited, an extra and a missing file with a short diff, and changes nothing", async () => {
   const root = await scratch({ withTree: true });
-  const edited = "clusters/prod/tempo/statefulset-tempo-ingester.yaml";
+  const edited = "clusters/prod/tempo/statefulset-tempo-ingester-eu-west-1a.yaml";
   const extra = "clusters/staging/otel-collector/configmap-hand-made.yaml";
   const missing = "clusters/dev/namespaces/namespace-tempo.yaml";
   const clean = runGenerate(root, "--check");
   assert.is(clean.status, 0, clean.stdout);
   const original = await readFile(join(root, edited), "utf8");
-  await writeFile(join(root, edited), original.replace(/replicas: 6/, "replicas: 7"));
+  await writeFile(join(root, edited), original.replace(/replicas: 2/, "replicas: 3"));
   await writeFile(join(root, extra), "apiVersion: v1\nkind: ConfigMap\n");
   await rm(join(root, missing));
   const before = await snapshot(root);
@@ -100,8 +100,8 @@ test("--check lists an edited, an extra and a missing file with a short diff, an
   assert.ok(run.stdout.includes(`missing  ${missing}`), run.stdout);
   assert.ok(run.stdout.includes(`extra    ${extra}`), run.stdout);
   assert.ok(run.stdout.includes(`differs  ${edited}`), run.stdout);
-  assert.match(run.stdout, /-\s+\d+:\s+replicas: 7/);
-  assert.match(run.stdout, /\+\s+\d+:\s+replicas: 6/);
+  assert.match(run.stdout, /-\s+\d+:\s+replicas: 3/);
+  assert.match(run.stdout, /\+\s+\d+:\s+replicas: 2/);
   assert.equal(await snapshot(root), before);
 });
 

@@ -55,6 +55,13 @@ const cases: [string, Cluster, string][] = [
     `${F}: tempo.replicationFactor: at most tempo.ingester.replicas (2) (got 3)`,
   ],
   [
+    "zone-aware ingesters not a multiple of the zones",
+    changed((m) => {
+      m.tempo.ingester.replicas = 7;
+    }),
+    `${F}: tempo.ingester.replicas: a multiple of the 3 zones in scheduling.zones with tempo.ingester.zoneAware (the same number of ingesters in every zone) (got 7)`,
+  ],
+  [
     "prod monolithic",
     changed((m) => {
       m.tempo.mode = "monolithic";

@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import devInput from "../../clusters/dev/cluster.ts";
 import prodInput from "../../clusters/prod/cluster.ts";
+import stagingInput from "../../clusters/staging/cluster.ts";
 import { resolveCluster } from "../model/validate.ts";
 import { tempoValues } from "./tempo.ts";
 
@@ -24,6 +25,12 @@ test("prod: distributed on S3 with IRSA, replication factor 3, strict zone sprea
   assert.is(v.ingester.persistence.storageClass, "gp3");
   assert.is(v.topologySpread.zoneWhenUnsatisfiable, "DoNotSchedule");
   assert.not.ok("monolithic" in v);
+});
+
+test("zone-aware ingesters get the model's zones; zone-blind ones none", () => {
+  assert.equal((tempoValues(prod) as Values).ingester.zones, ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+  const staging = resolveCluster(stagingInput, "clusters/staging/cluster.ts", "staging");
+  assert.equal((tempoValues(staging) as Values).ingester.zones, []);
 });
 
 test("tenant limits go to Tempo in bytes", () => {

@@ -84,6 +84,7 @@ export function tempoValues(cluster: Cluster): Record<string, unknown> {
   values.ingester = {
     replicas: tempo.ingester.replicas,
     replicationFactor: tempo.replicationFactor,
+    zones: tempo.ingester.zoneAware ? [...scheduling.zones] : [],
     persistence: { size: tempo.ingester.volumeSize, storageClass: scheduling.storageClass },
     resources: resources(tempo.ingester.resources),
   };

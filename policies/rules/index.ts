@@ -36,6 +36,7 @@ import kustomizeResourcesMatch from "./kustomize-resources-match/rule.ts";
 import otelMemoryLimiterFirst from "./otel-memory-limiter-first/rule.ts";
 import otelReceiversNotLocalhost from "./otel-receivers-not-localhost/rule.ts";
 import otelTailSamplingBehindLb from "./otel-tail-sampling-behind-lb/rule.ts";
+import tempoIngesterZones from "./tempo-ingester-zones/rule.ts";
 import tempoNoDeprecatedKeys from "./tempo-no-deprecated-keys/rule.ts";
 import tempoNoLocalBackend from "./tempo-no-local-backend/rule.ts";
 import tempoProdHa from "./tempo-prod-ha/rule.ts";
@@ -85,6 +86,7 @@ export const RULES: readonly Rule[] = [
   otelMemoryLimiterFirst,
   otelReceiversNotLocalhost,
   otelTailSamplingBehindLb,
+  tempoIngesterZones,
   tempoNoDeprecatedKeys,
   tempoNoLocalBackend,
   tempoProdHa,

@@ -34,12 +34,34 @@ greenlang.io/cluster: {{ .ctx.Values.cluster.name | quote }}
 greenlang.io/environment: {{ .ctx.Values.cluster.environment | quote }}
 {{- end -}}
 
-{{/* The stable subset used in selectors (never add a label here that can change on upgrade). */}}
+{{/*
+The stable subset used in selectors (never add a label here that can change on upgrade). A
+zone-aware ingester set adds its zone (call with "zone"), so each zone's StatefulSet and
+PodDisruptionBudget select only their own pods while Services still select every ingester.
+*/}}
 {{- define "tempo.selectorLabels" -}}
 app.kubernetes.io/name: tempo
 app.kubernetes.io/instance: {{ .ctx.Release.Name }}
 app.kubernetes.io/component: {{ .component }}
+{{- with .zone }}
+{{ include "tempo.zoneLabel" . }}: {{ . | quote }}
+{{- end }}
 {{- end -}}
+
+{{- define "tempo.zoneLabel" -}}tempo.greenlang.io/zone{{- end -}}
+
+{{/* Zone-aware ingesters: the ring knows zones, and every Tempo container expands ${…} in the config. */}}
+{{- define "tempo.zoneAware" -}}
+{{- if and (include "tempo.distributed" .) .Values.ingester.zones -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+The config's placeholder for an ingester's zone. Each zone's pods set the variable; Tempo
+2.7.2 has no command-line flag for `ingester.lifecycler.availability_zone` (its ingester applies
+the lifecycler's defaults without registering their flags), so the zone reaches it through the
+config file, expanded with -config.expand-env=true.
+*/}}
+{{- define "tempo.zoneEnv" -}}TEMPO_AVAILABILITY_ZONE{{- end -}}
 
 {{/* Pods that take part in the memberlist ring carry this label; the gossip Service selects it. */}}
 {{- define "tempo.gossipLabel" -}}
@@ -101,6 +123,10 @@ livenessProbe:
 {{- define "tempo.args" -}}
 - -target={{ .target }}
 - -config.file=/conf/tempo.yaml
+{{- if include "tempo.zoneAware" .ctx }}
+{{- /* Every component reads the one config the same way; outside an ingester the zone expands to "" (Tempo's default). */}}
+- -config.expand-env=true
+{{- end }}
 {{- end -}}
 
 {{/* Ports every Tempo container serves: HTTP API and metrics, gRPC. */}}
@@ -130,9 +156,27 @@ livenessProbe:
 
 {{/*
 Zone spread first (a zone outage must not take every replica), then node spread.
-Call with (dict "ctx" $ "component" "<name>").
+Call with (dict "ctx" $ "component" "<name>"). A zone's ingester set (with "zone") is pinned to
+its zone by node affinity instead, and spreads over that zone's nodes only.
 */}}
 {{- define "tempo.topologySpread" -}}
+{{- if .zone -}}
+affinity:
+  nodeAffinity:
+    requiredDuringSchedulingIgnoredDuringExecution:
+      nodeSelectorTerms:
+        - matchExpressions:
+            - key: topology.kubernetes.io/zone
+              operator: In
+              values: [{{ .zone | quote }}]
+topologySpreadConstraints:
+  - maxSkew: 1
+    topologyKey: kubernetes.io/hostname
+    whenUnsatisfiable: ScheduleAnyway
+    labelSelector:
+      matchLabels:
+        {{- include "tempo.selectorLabels" . | nindent 8 }}
+{{- else -}}
 topologySpreadConstraints:
   - maxSkew: 1
     topologyKey: topology.kubernetes.io/zone
@@ -146,6 +190,7 @@ topologySpreadConstraints:
     labelSelector:
       matchLabels:
         {{- include "tempo.selectorLabels" . | nindent 8 }}
+{{- end }}
 {{- end -}}
 
 {{/* Restart pods when the Tempo config changes. */}}
@@ -170,12 +215,13 @@ The pod template every Tempo workload uses. Arguments (dict):
   spread     true to add zone and node topology spread
   dataVolume "emptyDir" (scratch /var/tempo) or "claim" (a volumeClaimTemplate named data)
   dataSizeLimit  emptyDir size limit (optional)
+  zone       a zone-aware ingester set's zone (optional): pinned there, and passed to Tempo
 */}}
 {{- define "tempo.podTemplate" -}}
 {{- $ctx := .ctx -}}
 metadata:
   labels:
-    {{- include "tempo.labels" (dict "ctx" $ctx "component" .component) | nindent 4 }}
+    {{- include "tempo.labels" (dict "ctx" $ctx "component" .component "zone" .zone) | nindent 4 }}
     {{- if .gossip }}
     {{- include "tempo.gossipLabel" . | nindent 4 }}
     {{- end }}
@@ -190,7 +236,7 @@ spec:
     {{- include "tempo.podSecurityContext" $ctx | nindent 4 }}
   terminationGracePeriodSeconds: {{ default $ctx.Values.tempo.terminationGracePeriodSeconds .values.terminationGracePeriodSeconds }}
   {{- if .spread }}
-  {{- include "tempo.topologySpread" (dict "ctx" $ctx "component" .component) | nindent 2 }}
+  {{- include "tempo.topologySpread" (dict "ctx" $ctx "component" .component "zone" .zone) | nindent 2 }}
   {{- end }}
   containers:
     - name: {{ .component }}
@@ -198,6 +244,11 @@ spec:
       imagePullPolicy: {{ $ctx.Values.image.pullPolicy }}
       args:
         {{- include "tempo.args" . | nindent 8 }}
+      {{- with .zone }}
+      env:
+        - name: {{ include "tempo.zoneEnv" $ctx }}
+          value: {{ . | quote }}
+      {{- end }}
       ports:
         {{- include "tempo.basePorts" $ctx | nindent 8 }}
         {{- if .gossip }}
@@ -308,7 +359,8 @@ spec:
 
 {{/*
 A StatefulSet whose pods each keep /var/tempo on their own PersistentVolumeClaim. Arguments:
-those of tempo.podTemplate plus `replicas` and `persistence` ({size, storageClass}).
+those of tempo.podTemplate plus `replicas`, `persistence` ({size, storageClass}) and, for a
+zone's ingester set, `serviceName` (the ingester Service) and `wave` (its Argo CD sync wave).
 PVCs are kept when the StatefulSet is deleted or scaled down: a WAL may still hold traces that
 were not flushed yet.
 */}}
@@ -320,10 +372,15 @@ metadata:
   name: {{ .name }}
   namespace: {{ $ctx.Release.Namespace }}
   labels:
-    {{- include "tempo.labels" (dict "ctx" $ctx "component" .component) | nindent 4 }}
+    {{- include "tempo.labels" (dict "ctx" $ctx "component" .component "zone" .zone) | nindent 4 }}
+  {{- with .wave }}
+  annotations:
+    # Argo CD applies this set only once every object of the waves before it is healthy.
+    argocd.argoproj.io/sync-wave: {{ . | quote }}
+  {{- end }}
 spec:
   replicas: {{ .replicas }}
-  serviceName: {{ .name }}
+  serviceName: {{ default .name .serviceName }}
   # Ingesters join and leave the ring independently; starting them one by one only slows rollouts.
   podManagementPolicy: Parallel
   revisionHistoryLimit: 5
@@ -335,7 +392,7 @@ spec:
     whenScaled: Retain
   selector:
     matchLabels:
-      {{- include "tempo.selectorLabels" (dict "ctx" $ctx "component" .component) | nindent 6 }}
+      {{- include "tempo.selectorLabels" (dict "ctx" $ctx "component" .component "zone" .zone) | nindent 6 }}
   template:
     {{- include "tempo.podTemplate" . | nindent 4 }}
   volumeClaimTemplates:
@@ -344,7 +401,7 @@ spec:
       metadata:
         name: data
         labels:
-          {{- include "tempo.selectorLabels" (dict "ctx" $ctx "component" .component) | nindent 10 }}
+          {{- include "tempo.selectorLabels" (dict "ctx" $ctx "component" .component "zone" .zone) | nindent 10 }}
       spec:
         accessModes: ["ReadWriteOnce"]
         {{- with .persistence.storageClass }}
@@ -363,6 +420,22 @@ values involved and what would fix it.
 {{- $v := .Values -}}
 {{- if and (eq $v.mode "distributed") (lt (int $v.ingester.replicas) (int $v.ingester.replicationFactor)) -}}
 {{- fail (printf "ingester.replicas (%d) must be at least ingester.replicationFactor (%d): every trace is written to replicationFactor ingesters" (int $v.ingester.replicas) (int $v.ingester.replicationFactor)) -}}
+{{- end -}}
+{{- $zones := $v.ingester.zones -}}
+{{- if and (eq $v.mode "distributed") $zones -}}
+{{- if lt (len $zones) (int $v.ingester.replicationFactor) -}}
+{{- fail (printf "ingester.zones (%d: %s) must number at least ingester.replicationFactor (%d): a zone-aware ring puts every copy of a trace in another zone" (len $zones) (join ", " $zones) (int $v.ingester.replicationFactor)) -}}
+{{- end -}}
+{{- if ne (mod (int $v.ingester.replicas) (len $zones)) 0 -}}
+{{- fail (printf "ingester.replicas (%d) must be a multiple of the %d ingester.zones: every zone runs the same number of ingesters" (int $v.ingester.replicas) (len $zones)) -}}
+{{- end -}}
+{{- range $zone := $zones -}}
+{{- $set := printf "%s-ingester-%s" (include "tempo.fullname" $) $zone -}}
+{{- /* The StatefulSet controller labels pods "<name>-<10-character hash>", and a label value holds 63. */ -}}
+{{- if gt (len $set) 52 -}}
+{{- fail (printf "ingester StatefulSet %s is %d characters, at most 52: shorten the release name or the zone %s" $set (len $set) $zone) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- range $name := list "distributor" "querier" -}}
 {{- $a := (get $v $name).autoscaling -}}

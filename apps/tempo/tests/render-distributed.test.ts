@@ -4,11 +4,14 @@ import * as assert from "uvu/assert";
 import { assertHardenedPod, assertLabelled, selectsAWorkload, targetOf } from "./pods.ts";
 import {
   at,
+  CHART_DIR,
   ciValues,
   ciValuesOf,
   find,
+  helm,
   helmTemplate,
   type K8sObject,
+  KUBE_VERSION,
   type Mode,
   ofKind,
   renderMode,
@@ -33,9 +36,36 @@ const CLUSTERS = Object.fromEntries(
   }),
 ) as Record<"staging" | "prod", { name: string; environment: string; bucket: string; role: string }>;
 
+/** prod's zones (ci/prod-values.yaml): one ingester StatefulSet each; staging's ring is zone-blind. */
+const PROD_ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
+const INGESTER_SETS: Record<"staging" | "prod", string[]> = {
+  staging: ["tempo-ingester"],
+  prod: PROD_ZONES.map((zone) => `tempo-ingester-${zone}`),
+};
+
+function ingesters(objects: K8sObject[]): K8sObject[] {
+  return workloads(objects).filter((w) => targetOf(w) === "ingester");
+}
+
 function component(objects: K8sObject[], name: string): K8sObject {
-  const kind = name === "ingester" ? "StatefulSet" : "Deployment";
-  return find(objects, kind, `tempo-${name}`);
+  if (name === "ingester") return ingesters(objects)[0] as K8sObject;
+  return find(objects, "Deployment", `tempo-${name}`);
+}
+
+/** Argo CD's sync wave of an object ("0" when unannotated). */
+function waveOf(o: K8sObject): number {
+  return Number(o.metadata.annotations?.["argocd.argoproj.io/sync-wave"] ?? "0");
+}
+
+/** The zones of the ingester sets in each sync wave that holds any. */
+function zonesPerWave(objects: K8sObject[]): Map<number, Set<string>> {
+  const waves = new Map<number, Set<string>>();
+  for (const set of ingesters(objects)) {
+    const zones = waves.get(waveOf(set)) ?? new Set<string>();
+    zones.add(set.spec.template.metadata.labels["tempo.greenlang.io/zone"] ?? "(zone-blind)");
+    waves.set(waveOf(set), zones);
+  }
+  return waves;
 }
 
 for (const mode of ["staging", "prod"] as const) {
@@ -45,18 +75,23 @@ for (const mode of ["staging", "prod"] as const) {
 
   t("renders every component, each with its own -target, and nothing monolithic", () => {
     for (const name of COMPONENTS) assert.is(targetOf(component(objects, name)), name);
-    assert.is(workloads(objects).length, COMPONENTS.length);
+    assert.is(workloads(objects).length, COMPONENTS.length - 1 + INGESTER_SETS[mode].length);
     assert.not.ok(workloads(objects).some((w) => targetOf(w) === "all"));
   });
 
-  t("the ingester is a StatefulSet with a persistent WAL volume at /var/tempo", () => {
-    const ingester = find(objects, "StatefulSet", "tempo-ingester");
-    assert.is(ingester.spec.volumeClaimTemplates[0].metadata.name, "data");
-    assert.is(ingester.spec.persistentVolumeClaimRetentionPolicy.whenScaled, "Retain");
-    const mount = ingester.spec.template.spec.containers[0].volumeMounts.find(
-      (m: { name: string }) => m.name === "data",
+  t("the ingesters are StatefulSets with a persistent WAL volume at /var/tempo", () => {
+    assert.equal(
+      ingesters(objects).map((w) => `${w.kind}/${w.metadata.name}`),
+      INGESTER_SETS[mode].map((n) => `StatefulSet/${n}`),
     );
-    assert.is(mount.mountPath, "/var/tempo");
+    for (const ingester of ingesters(objects)) {
+      assert.is(ingester.spec.volumeClaimTemplates[0].metadata.name, "data");
+      assert.is(ingester.spec.persistentVolumeClaimRetentionPolicy.whenScaled, "Retain");
+      const mount = ingester.spec.template.spec.containers[0].volumeMounts.find(
+        (m: { name: string }) => m.name === "data",
+      );
+      assert.is(mount.mountPath, "/var/tempo");
+    }
     assert.is(at(tempoConfig(objects), "storage.trace.wal.path"), "/var/tempo/wal");
   });
 
@@ -95,13 +130,16 @@ for (const mode of ["staging", "prod"] as const) {
       .filter((w) => selectsAWorkload(gossip, [w]))
       .map((w) => w.metadata.name)
       .sort();
-    assert.equal(members, [
-      "tempo-compactor",
-      "tempo-distributor",
-      "tempo-ingester",
-      "tempo-metrics-generator",
-      "tempo-querier",
-    ]);
+    assert.equal(
+      members,
+      [
+        "tempo-compactor",
+        "tempo-distributor",
+        ...INGESTER_SETS[mode],
+        "tempo-metrics-generator",
+        "tempo-querier",
+      ].sort(),
+    );
   });
 
   t("every pod is hardened and every object labelled with the cluster", () => {
@@ -119,7 +157,7 @@ for (const mode of ["staging", "prod"] as const) {
     assert.is(component(objects, "query-frontend").spec.replicas, 2);
   });
 
-  t("every PDB selects an existing workload; the ingester allows one pod down", () => {
+  t("every PDB selects an existing workload; each ingester set allows one pod down", () => {
     for (const pdb of ofKind(objects, "PodDisruptionBudget")) {
       const selector: Record<string, string> = pdb.spec.selector.matchLabels;
       const matched = workloads(objects).filter((w) =>
@@ -127,7 +165,8 @@ for (const mode of ["staging", "prod"] as const) {
       );
       assert.is(matched.length, 1, `${pdb.metadata.name} selects ${matched.length} workloads`);
     }
-    assert.is(find(objects, "PodDisruptionBudget", "tempo-ingester").spec.maxUnavailable, 1);
+    for (const name of INGESTER_SETS[mode])
+      assert.is(find(objects, "PodDisruptionBudget", name).spec.maxUnavailable, 1);
   });
 
   t(
@@ -183,13 +222,62 @@ for (const mode of ["staging", "prod"] as const) {
 const prod = suite("prod (high availability)");
 const objects = renderMode("prod");
 
-prod("replication factor 3 with at least 3 ingesters", () => {
+prod("replication factor 3 over six ingesters, two in each of three zones", () => {
   assert.is(at(tempoConfig(objects), "ingester.lifecycler.ring.replication_factor"), 3);
-  assert.ok(find(objects, "StatefulSet", "tempo-ingester").spec.replicas >= 3);
+  assert.equal(
+    ingesters(objects).map((w) => w.spec.replicas),
+    [2, 2, 2],
+  );
 });
 
-prod("replicated components spread strictly over zones, then nodes", () => {
+prod("the ring is zone-aware and each zone's ingester set is pinned to its zone and tells Tempo so", () => {
+  const config = tempoConfig(objects);
+  assert.is(at(config, "ingester.lifecycler.ring.zone_awareness_enabled"), true);
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal placeholder that Tempo expands itself (-config.expand-env)
+  assert.is(at(config, "ingester.lifecycler.availability_zone"), "${TEMPO_AVAILABILITY_ZONE}");
+  for (const [i, set] of ingesters(objects).entries()) {
+    const zone = PROD_ZONES[i];
+    const pod = set.spec.template.spec;
+    assert.equal(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [
+      { matchExpressions: [{ key: "topology.kubernetes.io/zone", operator: "In", values: [zone] }] },
+    ]);
+    assert.equal(pod.containers[0].env, [{ name: "TEMPO_AVAILABILITY_ZONE", value: zone }]);
+    assert.is(set.spec.selector.matchLabels["tempo.greenlang.io/zone"], zone);
+    // The sets share the ingester Service, which selects every zone.
+    assert.is(set.spec.serviceName, "tempo-ingester");
+    assert.ok(selectsAWorkload(find(objects, "Service", "tempo-ingester"), [set]));
+  }
+  // Every Tempo container expands the config the same way (the zone is "" outside ingesters).
+  for (const w of workloads(objects))
+    assert.ok(w.spec.template.spec.containers[0].args.includes("-config.expand-env=true"));
+});
+
+prod("no sync wave holds ingesters of two zones: zone after zone, after everything else", () => {
+  const waves = zonesPerWave(objects);
+  assert.equal(
+    [...waves].map(([wave, zones]) => [wave, [...zones]]),
+    PROD_ZONES.map((zone, i) => [i + 1, [zone]]),
+  );
+  // Everything else (config, Services, the other components) is in wave 0, before any zone.
+  for (const o of objects.filter((x) => !ingesters(objects).includes(x))) assert.is(waveOf(o), 0, o.metadata.name);
+});
+
+prod("the wave check fires when two zones share a wave", () => {
+  const shared = structuredClone(objects);
+  const [, second] = ingesters(shared);
+  (second as K8sObject).metadata.annotations = { "argocd.argoproj.io/sync-wave": "1" };
+  assert.equal([...(zonesPerWave(shared).get(1) ?? [])], ["eu-west-1a", "eu-west-1b"]);
+});
+
+prod("replicated components spread strictly over zones, then nodes; zone ingesters over their zone's nodes", () => {
   for (const w of workloads(objects)) {
+    if (targetOf(w) === "ingester") {
+      const [node, ...rest] = w.spec.template.spec.topologySpreadConstraints;
+      assert.is(rest.length, 0, w.metadata.name);
+      assert.is(node.topologyKey, "kubernetes.io/hostname", w.metadata.name);
+      assert.equal(node.labelSelector.matchLabels, w.spec.selector.matchLabels);
+      continue;
+    }
     const [zone, node] = w.spec.template.spec.topologySpreadConstraints;
     assert.is(zone.topologyKey, "topology.kubernetes.io/zone", w.metadata.name);
     assert.is(zone.whenUnsatisfiable, "DoNotSchedule", w.metadata.name);
@@ -202,8 +290,10 @@ prod("replicated components spread strictly over zones, then nodes", () => {
   }
 });
 
-prod("every replicated workload has a PDB", () => {
-  for (const name of COMPONENTS) find(objects, "PodDisruptionBudget", `tempo-${name}`);
+prod("every replicated workload has a PDB, each zone's ingesters their own", () => {
+  for (const name of COMPONENTS.filter((c) => c !== "ingester")) find(objects, "PodDisruptionBudget", `tempo-${name}`);
+  for (const name of INGESTER_SETS.prod) find(objects, "PodDisruptionBudget", name);
+  assert.not.ok(ofKind(objects, "PodDisruptionBudget").some((p) => p.metadata.name === "tempo-ingester"));
 });
 
 prod(
@@ -286,6 +376,46 @@ toggles("fewer ingesters than the replication factor fails with both values name
   const result = helmTemplate([ciValues("prod")], ["ingester.replicas=2"]);
   assert.is.not(result.status, 0);
   assert.match(result.stderr, /ingester\.replicas \(2\) must be at least ingester\.replicationFactor \(3\)/);
+});
+
+toggles("zone-blind staging: one ingester set, no zone in the config, no env expansion", () => {
+  const staging = renderMode("staging");
+  assert.is(at(tempoConfig(staging), "ingester.lifecycler.ring.zone_awareness_enabled"), undefined);
+  assert.is(at(tempoConfig(staging), "ingester.lifecycler.availability_zone"), undefined);
+  for (const w of workloads(staging))
+    assert.not.ok(w.spec.template.spec.containers[0].args.includes("-config.expand-env=true"));
+});
+
+toggles("zone-aware ingesters not divisible over the zones, or fewer zones than copies, fail", () => {
+  const uneven = helmTemplate([ciValues("prod")], ["ingester.replicas=7"]);
+  assert.is.not(uneven.status, 0);
+  assert.match(uneven.stderr, /ingester\.replicas \(7\) must be a multiple of the 3 ingester\.zones/);
+  const two = helmTemplate([ciValues("prod")], ["ingester.zones={eu-west-1a,eu-west-1b}"]);
+  assert.is.not(two.status, 0);
+  assert.match(
+    two.stderr,
+    /ingester\.zones \(2: eu-west-1a, eu-west-1b\) must number at least ingester\.replicationFactor \(3\)/,
+  );
+});
+
+toggles('with zones, a "$" elsewhere in the config fails (expand-env would eat it); zone-blind it renders', () => {
+  const url = "metricsGenerator.remoteWriteUrl=http://prometheus.monitoring:9090/api/v1/write?tenant=$TENANT";
+  const zoned = helmTemplate([ciValues("prod")], [url]);
+  assert.is.not(zoned.status, 0);
+  assert.match(
+    zoned.stderr,
+    /the Tempo config contains a "\$" \(in "url: http:\/\/prometheus\.monitoring:9090\/api\/v1\/write\?tenant=\$TENANT"\)/,
+  );
+  assert.is(helmTemplate([ciValues("staging")], [url]).status, 0);
+});
+
+toggles("an ingester set name too long for its pods' labels fails", () => {
+  const zone = "eu-west-1-lax-1a-local-zone-one";
+  const args = ["template", "tracing-store", CHART_DIR, "--namespace", "tempo", "--kube-version", KUBE_VERSION];
+  const result = helm([...args, "-f", ciValues("prod"), "--set", `ingester.zones={${zone},b,c}`]);
+  assert.is.not(result.status, 0);
+  assert.match(result.stderr, `ingester StatefulSet tracing-store-ingester-${zone} is 54 characters, at most 52`);
+  assert.is(helm([...args, "-f", ciValues("prod")]).status, 0);
 });
 
 toggles("an HPA whose minimum exceeds its maximum fails", () => {

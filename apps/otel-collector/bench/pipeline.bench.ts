@@ -22,7 +22,7 @@ import { startJaeger } from "../../../test/support/jaeger.ts";
 import { stopAll } from "../tests/collector-process.ts";
 import { measureLevel, SPANS_PER_REQUEST, startBaseline, startTwoTier } from "./load.ts";
 
-const LEVELS = (process.env.BENCH_LEVELS ?? "2000,8000,20000").split(",").map(Number);
+const LEVELS = (process.env.BENCH_LEVELS ?? "2000,8000,20000,40000").split(",").map(Number);
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MiB`;
 

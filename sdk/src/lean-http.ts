@@ -1,0 +1,161 @@
+// The upstream http instrumentation with a cheaper server path and the same spans. Upstream, each
+// incoming request pays for the URL parser (see http-attributes.ts), for argument arrays and
+// closures around every step, and for two of its own listeners on the response that it adds after
+// binding the response to the request's context: each is wrapped in a context-restoring closure,
+// has its `length` redefined and is recorded in two maps, so that when it runs the request's
+// context is active. Here those two listeners go straight onto the response and enter the
+// request's context themselves, only when they run; the request and response are still bound for
+// every listener the application or a framework adds, exactly as upstream. Requests the fast path
+// does not cover (see leanServerAttributes) and configurations with hooks take the upstream code
+// unchanged, as does the whole client side.
+//
+// This reaches into private methods of HttpInstrumentation 0.300.0 (named in UpstreamInternals);
+// test/http-conformance.int.test.ts compares the spans of both paths request by request, so an
+// upgrade that changes them fails there first.
+
+import { errorMonitor } from "node:events";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  type Attributes,
+  type Context,
+  context,
+  type HrTime,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  type SpanOptions,
+  trace,
+} from "@opentelemetry/api";
+import { hrTime, type RPCMetadata, RPCType, setRPCMetadata, suppressTracing } from "@opentelemetry/core";
+import { HttpInstrumentation, type HttpInstrumentationConfig } from "@opentelemetry/instrumentation-http";
+import { leanServerAttributes } from "./http-attributes.ts";
+
+type Emit = (this: unknown, event: string, ...args: unknown[]) => boolean;
+type MetricAttributes = Attributes;
+
+/** The upstream methods this path calls or replaces (private in the type declarations). */
+interface UpstreamInternals {
+  _incomingRequestFunction(component: "http" | "https", original: Emit): Emit;
+  _startHttpSpan(name: string, options: SpanOptions, ctx: Context): Span;
+  _onServerResponseFinish(
+    request: IncomingMessage,
+    response: ServerResponse,
+    span: Span,
+    metricAttributes: MetricAttributes,
+    startTime: HrTime,
+  ): void;
+  _onServerResponseError(span: Span, metricAttributes: MetricAttributes, startTime: HrTime, error: Error): void;
+  _diag: { error(message: string, ...args: unknown[]): void };
+}
+
+/** Whether a configuration uses only what the lean path implements; anything else goes upstream. */
+function leanConfig(config: HttpInstrumentationConfig): boolean {
+  return (
+    config.redactedQueryParamsServer !== undefined &&
+    config.requestHook === undefined &&
+    config.responseHook === undefined &&
+    config.startIncomingSpanHook === undefined &&
+    config.applyCustomAttributesOnSpan === undefined &&
+    config.enableSyntheticSourceDetection !== true &&
+    !config.headersToSpanAttributes?.server?.requestHeaders?.length &&
+    !config.headersToSpanAttributes?.server?.responseHeaders?.length
+  );
+}
+
+export class LeanHttpInstrumentation extends HttpInstrumentation {
+  constructor(config: HttpInstrumentationConfig = {}) {
+    super(config);
+    // An own property shadows the prototype's method, which the patch of Server.prototype.emit
+    // calls when node:http or node:https is loaded (after this constructor).
+    const self = this as unknown as UpstreamInternals;
+    const upstream = HttpInstrumentation.prototype as unknown as UpstreamInternals;
+    self._incomingRequestFunction = (component, original) =>
+      this.#incomingRequestFunction(
+        component,
+        original,
+        upstream._incomingRequestFunction.call(this, component, original),
+      );
+  }
+
+  #redactedKeys: { list: readonly string[] | undefined; set: ReadonlySet<string> } = {
+    list: undefined,
+    set: new Set(),
+  };
+
+  /** The configured query parameters to redact, as a set (rebuilt when the configuration changes). */
+  #redacted(list: readonly string[]): ReadonlySet<string> {
+    if (this.#redactedKeys.list !== list) this.#redactedKeys = { list, set: new Set(list) };
+    return this.#redactedKeys.set;
+  }
+
+  #incomingRequestFunction(component: "http" | "https", original: Emit, upstreamEmit: Emit): Emit {
+    const instrumentation = this;
+    const internals = this as unknown as UpstreamInternals;
+    return function incomingRequest(this: unknown, event: string) {
+      // biome-ignore lint/complexity/noArguments: forwards emit's arguments without copying them
+      const args = arguments as unknown as [string, IncomingMessage, ServerResponse];
+      if (event !== "request") return original.apply(this, args);
+      const config = instrumentation.getConfig();
+      const request = args[1];
+      const response = args[2];
+      const spanAttributes = leanConfig(config)
+        ? leanServerAttributes(request, component, instrumentation.#redacted(config.redactedQueryParamsServer ?? []))
+        : undefined;
+      if (spanAttributes === undefined) return upstreamEmit.apply(this, args);
+      let ignored = false;
+      try {
+        ignored = config.ignoreIncomingRequestHook?.(request) === true;
+      } catch (error) {
+        if (error != null) internals._diag.error("caught ignoreIncomingRequestHook error: ", error);
+      }
+      if (ignored)
+        return context.with(suppressTracing(context.active()), () => {
+          context.bind(context.active(), request);
+          context.bind(context.active(), response);
+          return original.apply(this, args);
+        });
+
+      const startTime = hrTime();
+      const metricAttributes: MetricAttributes = {
+        "http.request.method": spanAttributes["http.request.method"],
+        "url.scheme": spanAttributes["url.scheme"],
+      };
+      if (spanAttributes["network.protocol.version"])
+        metricAttributes["network.protocol.version"] = spanAttributes["network.protocol.version"];
+      const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+      const span = internals._startHttpSpan(
+        request.method as string,
+        { kind: SpanKind.SERVER, attributes: spanAttributes },
+        parent,
+      );
+      const rpcMetadata: RPCMetadata = { type: RPCType.HTTP, span };
+      const requestContext = setRPCMetadata(trace.setSpan(parent, span), rpcMetadata);
+
+      // Upstream order: the response's "close" and error listeners come before the application's.
+      let hasError = false;
+      response.on("close", () => {
+        if (hasError) return;
+        context.with(requestContext, () =>
+          internals._onServerResponseFinish(request, response, span, metricAttributes, startTime),
+        );
+      });
+      response.on(errorMonitor, (error: Error) => {
+        hasError = true;
+        context.with(requestContext, () => internals._onServerResponseError(span, metricAttributes, startTime, error));
+      });
+      return context.with(requestContext, () => {
+        context.bind(requestContext, request);
+        context.bind(requestContext, response);
+        try {
+          return original.apply(this, args);
+        } catch (error) {
+          // As upstream (safeExecuteInTheMiddle): a falsy throw is swallowed.
+          if (!error) return undefined as unknown as boolean;
+          internals._onServerResponseError(span, metricAttributes, startTime, error as Error);
+          throw error;
+        }
+      });
+    };
+  }
+}

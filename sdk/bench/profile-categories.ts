@@ -43,6 +43,7 @@ const OUR_FILES: Record<string, Category> = {
   instrumentations: "instrumentation hooks",
   "fastify-instrumentation": "instrumentation hooks",
   "lean-http": "instrumentation hooks",
+  "context-manager": "context propagation",
   "http-attributes": "attributes and semantic conventions",
   enrichment: "span processors (enrichment, redaction)",
   redaction: "span processors (enrichment, redaction)",
@@ -88,7 +89,9 @@ export function categoryOf(frame: Frame): Category {
     if (/record|Histogram|Counter/.test(fn)) return "metrics recording";
     if (/hrTime|millisToHrTime|getTimeOrigin|timeInputToHrTime|addHrTimes|isTimeInput/.test(fn))
       return "span start and end (SDK)";
-    if (/sanitizeAttributes|isAttributeValue|isAttributeKey/.test(fn)) return "attributes and semantic conventions";
+    // The SDK checks and copies every attribute a span starts with (twice) or is given.
+    if (/cleanAttributes|isAnyValue|AttributeValue|isAttributeKey|maybeAddAttribute|copyAndTrunc/.test(fn))
+      return "attributes and semantic conventions";
     return "context propagation";
   }
   if (url.includes("/@opentelemetry/instrumentation") || url.includes("/shimmer/")) return "instrumentation hooks";

@@ -125,7 +125,7 @@ async function profileOne(
   name: string,
   kind: "cpu" | "heap",
   dir: string,
-): Promise<{ requests: number; totals: Totals }> {
+): Promise<Profiled> {
   const port = await freePort();
   const { args, env } = configurations[name] as { args: string[]; env: Record<string, string> };
   const out = join(dir, `${name.replace(/[^a-z]+/gi, "-")}.${kind}profile`);

@@ -121,11 +121,7 @@ function bytesByCategory(head: HeapNode): Totals {
 }
 
 /** Profiles one configuration under load: its CPU profile or its allocations; totals per category. */
-async function profileOne(
-  name: string,
-  kind: "cpu" | "heap",
-  dir: string,
-): Promise<Profiled> {
+async function profileOne(name: string, kind: "cpu" | "heap", dir: string): Promise<Profiled> {
   const port = await freePort();
   const { args, env } = configurations[name] as { args: string[]; env: Record<string, string> };
   const out = join(dir, `${name.replace(/[^a-z]+/gi, "-")}.${kind}profile`);

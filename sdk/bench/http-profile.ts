@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import autocannon from "autocannon";
 import { freePort } from "../../scripts/ports.ts";
 import { startProcess, untracedEnv, waitFor } from "../../scripts/process.ts";
@@ -53,6 +53,12 @@ const configurations: Record<string, { args: string[]; env: Record<string, strin
   "bare OpenTelemetry": { args: ["--import", join(FIXTURES, "bare-otel.mjs")], env: exportEnv },
   "@greenlang/tracing": { args: ["--import", "@greenlang/tracing/register"], env: exportEnv },
 };
+// As in http.bench.ts: HTTP_BENCH_BASELINE_SDK=<a built sdk/ directory> profiles that build too.
+if (process.env.HTTP_BENCH_BASELINE_SDK)
+  configurations["@greenlang/tracing (baseline)"] = {
+    args: ["--import", join(resolve(process.env.HTTP_BENCH_BASELINE_SDK), "dist", "esm", "register.js")],
+    env: exportEnv,
+  };
 
 interface CpuNode {
   id: number;

@@ -28,7 +28,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import autocannon from "autocannon";
 import { freePort } from "../../scripts/ports.ts";
 import { type RunningProcess, startProcess, untracedEnv, waitFor } from "../../scripts/process.ts";
@@ -36,6 +36,7 @@ import { median } from "../../scripts/stats.ts";
 import { ensureBuilt } from "../scripts/build.ts";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
+
 // A round takes about 50 s per route; HTTP_BENCH_ROUNDS=10 narrows the medians further.
 const ROUNDS = Number.parseInt(process.env.HTTP_BENCH_ROUNDS ?? "4", 10);
 if (!(ROUNDS >= 1))
@@ -92,8 +93,18 @@ const exportEnv = {
   OTEL_BSP_SCHEDULE_DELAY: "1000",
   OTEL_SERVICE_NAME: "bench-app",
 };
-const configurations = {
-  uninstrumented: { args: [] as string[], env: {} },
+type Name =
+  | "uninstrumented"
+  | "bare OpenTelemetry"
+  | "auto-instrumentations"
+  | "@greenlang/tracing"
+  | "@greenlang/tracing (baseline)";
+interface Configuration {
+  args: string[];
+  env: Record<string, string>;
+}
+const configurations: Partial<Record<Name, Configuration>> = {
+  uninstrumented: { args: [], env: {} },
   "bare OpenTelemetry": { args: ["--import", join(FIXTURES, "bare-otel.mjs")], env: exportEnv },
   // Upstream's ESM setup: its loader hook (every module) and the register preload.
   "auto-instrumentations": {
@@ -106,7 +117,14 @@ const configurations = {
   },
   "@greenlang/tracing": { args: ["--import", "@greenlang/tracing/register"], env: exportEnv },
 };
-type Name = keyof typeof configurations;
+// HTTP_BENCH_BASELINE_SDK=<a built sdk/ directory, e.g. of an older commit> adds that build as a
+// fifth configuration, measured in the same interleaved run (before/after comparisons).
+const baselineSdk = process.env.HTTP_BENCH_BASELINE_SDK;
+if (baselineSdk)
+  configurations["@greenlang/tracing (baseline)"] = {
+    args: ["--import", join(resolve(baselineSdk), "dist", "esm", "register.js")],
+    env: exportEnv,
+  };
 const names = Object.keys(configurations) as Name[];
 
 interface Service {
@@ -133,7 +151,7 @@ function cpuMicros(pid: number): number {
 
 async function start(name: Name, route: Route): Promise<Service> {
   const port = await freePort();
-  const { args, env } = configurations[name];
+  const { args, env } = configurations[name] as Configuration;
   const nodeArgs = [...FIXED_YOUNG_GENERATION, "--no-warnings", ...args, join(FIXTURES, APPS[route])];
   const [command, commandArgs] = pin
     ? ["taskset", ["-c", String(pin.serviceCore), process.execPath, ...nodeArgs]]
@@ -258,5 +276,16 @@ for (const route of ROUTES) {
   );
   const vsUninstrumented = perRound(route, (m) => m["@greenlang/tracing"].rps / m.uninstrumented.rps);
   console.log(`  req/s ours/uninstrumented: ${vsUninstrumented.median.toFixed(3)}`);
+  if (baselineSdk) {
+    const vsBaseline = perRound(
+      route,
+      (m) =>
+        (m["@greenlang/tracing"].cpuMicrosPerRequest - m.uninstrumented.cpuMicrosPerRequest) /
+        (m["@greenlang/tracing (baseline)"].cpuMicrosPerRequest - m.uninstrumented.cpuMicrosPerRequest),
+    );
+    console.log(
+      `  added CPU ours/baseline build (per round ${list(vsBaseline.values, 3)}): ${vsBaseline.median.toFixed(3)}`,
+    );
+  }
 }
 console.log(`\n  OTLP export requests received by the sink: ${exportedRequests}`);

@@ -180,17 +180,25 @@ const names = Object.keys(configurations);
 
 const per = (r: Profiled, key: Category) => (r.totals.get(key) ?? 0) / r.requests;
 const cell = (s: string, width: number) => s.padStart(width);
+// Short column names: the table is wide already.
+const SHORT: Record<string, string> = {
+  uninstrumented: "none",
+  "bare OpenTelemetry": "bare OTel",
+  "@greenlang/tracing": "ours",
+  "@greenlang/tracing (baseline)": "baseline",
+};
+const short = (name: string) => SHORT[name] ?? name;
 console.log(
-  `${appName} route, ${SECONDS} s profiled under autocannon -c ${CONNECTIONS}${pinned ? `, service on core ${serviceCore}` : ""}; per request (profiles in ${dir})`,
+  `${appName} route (none = uninstrumented, bare OTel = fixtures/bare-otel.mjs, ours = this build), ${SECONDS} s profiled under autocannon -c ${CONNECTIONS}${pinned ? `, service on core ${serviceCore}` : ""}; per request (profiles in ${dir})`,
 );
 for (const [what, unit, kind, digits] of [
   ["CPU", "µs", "cpu", 2],
   ["allocated", "bytes", "heap", 0],
 ] as const) {
   console.log(
-    `\n${`${what} (${unit})`.padEnd(44)}${names.map((n) => cell(n, 20)).join("")}${names
+    `\n${`${what} (${unit})`.padEnd(44)}${names.map((n) => cell(short(n), 12)).join("")}${names
       .slice(1)
-      .map((n) => cell(`${n.split(" ")[0]} added`, 16))
+      .map((n) => cell(`${short(n)} added`, 16))
       .join("")}`,
   );
   for (const category of [...CATEGORIES, "total"] as const) {
@@ -199,7 +207,7 @@ for (const [what, unit, kind, digits] of [
       return category === "total" ? CATEGORIES.reduce((sum, c) => sum + per(r, c), 0) : per(r, category);
     };
     console.log(
-      `${category.padEnd(44)}${names.map((n) => cell(value(n).toFixed(digits), 20)).join("")}${names
+      `${category.padEnd(44)}${names.map((n) => cell(value(n).toFixed(digits), 12)).join("")}${names
         .slice(1)
         .map((n) => cell((value(n) - value("uninstrumented")).toFixed(digits), 16))
         .join("")}`,
@@ -210,7 +218,7 @@ for (const [what, unit, kind, digits] of [
 // (/proc) says how much of it was CPU.
 const measured = (n: string) => (results[n] as (typeof results)[string]).cpu.cpuMicrosPerRequest;
 console.log(
-  `\n${"CPU measured in the window (/proc, µs)".padEnd(44)}${names.map((n) => cell(measured(n).toFixed(2), 20)).join("")}${names
+  `\n${"CPU measured in the window (/proc, µs)".padEnd(44)}${names.map((n) => cell(measured(n).toFixed(2), 12)).join("")}${names
     .slice(1)
     .map((n) => cell((measured(n) - measured("uninstrumented")).toFixed(2), 16))
     .join("")}`,

@@ -247,13 +247,13 @@ console.log(
       : "not pinned (taskset or a second core missing)"),
 );
 for (const route of ROUTES) {
-  console.log(`\n  ${route} route              req/s  CPU µs/request  added µs/request   (req/s per round)`);
+  console.log(`\n  ${`${route} route`.padEnd(30)}   req/s  CPU µs/request  added µs/request   (req/s per round)`);
   for (const name of names) {
     const rps = results[route][name].map((m) => m.rps);
     const cpu = results[route][name].map((m) => m.cpuMicrosPerRequest);
     const added = perRound(route, (m) => m[name].cpuMicrosPerRequest - m.uninstrumented.cpuMicrosPerRequest);
     console.log(
-      `  ${name.padEnd(24)} ${median(rps).toFixed(0).padStart(7)}  ${median(cpu).toFixed(1).padStart(14)}  ${(name === "uninstrumented" ? "—" : added.median.toFixed(1)).padStart(16)}   (${list(rps)})`,
+      `  ${name.padEnd(30)} ${median(rps).toFixed(0).padStart(7)}  ${median(cpu).toFixed(1).padStart(14)}  ${(name === "uninstrumented" ? "—" : added.median.toFixed(1)).padStart(16)}   (${list(rps)})`,
     );
   }
   const addedRatio = perRound(

@@ -105,7 +105,7 @@ export class LeanHttpInstrumentation extends HttpInstrumentation {
       if (spanAttributes === undefined) return upstreamEmit.apply(this, args);
       let ignored = false;
       try {
-        ignored = config.ignoreIncomingRequestHook?.(request) === true;
+        ignored = Boolean(config.ignoreIncomingRequestHook?.(request));
       } catch (error) {
         if (error != null) internals._diag.error("caught ignoreIncomingRequestHook error: ", error);
       }

@@ -4,7 +4,8 @@
 // binding the response to the request's context: each is wrapped in a context-restoring closure,
 // has its `length` redefined and is recorded in two maps, so that when it runs the request's
 // context is active. Here those two listeners go straight onto the response and enter the
-// request's context themselves, only when they run; the request and response are still bound for
+// request's context themselves, only when they run (the one for "close" finishing the span the way
+// upstream's does, with fewer intermediate objects); the request and response are still bound for
 // every listener the application or a framework adds, exactly as upstream. Requests the fast path
 // does not cover (see leanServerAttributes) and configurations with hooks take the upstream code
 // unchanged, as does the whole client side.
@@ -25,6 +26,7 @@ import {
   type Span,
   SpanKind,
   type SpanOptions,
+  SpanStatusCode,
   trace,
 } from "@opentelemetry/api";
 import { hrTime, type RPCMetadata, RPCType, setRPCMetadata, suppressTracing } from "@opentelemetry/core";
@@ -38,15 +40,43 @@ type MetricAttributes = Attributes;
 interface UpstreamInternals {
   _incomingRequestFunction(component: "http" | "https", original: Emit): Emit;
   _startHttpSpan(name: string, options: SpanOptions, ctx: Context): Span;
-  _onServerResponseFinish(
-    request: IncomingMessage,
-    response: ServerResponse,
-    span: Span,
-    metricAttributes: MetricAttributes,
-    startTime: HrTime,
-  ): void;
   _onServerResponseError(span: Span, metricAttributes: MetricAttributes, startTime: HrTime, error: Error): void;
+  _closeHttpSpan(span: Span, kind: SpanKind, startTime: HrTime, metricAttributes: MetricAttributes): void;
   _diag: { error(message: string, ...args: unknown[]): void };
+}
+
+/**
+ * What upstream's _onServerResponseFinish does when the response closes, for a lean
+ * configuration (no header capture, no applyCustomAttributesOnSpan), reading the route from the
+ * request's RPC metadata directly rather than from the active context (the same object): the
+ * status code and route on the span and in the duration metric's attributes, the status, the
+ * error type of a 5xx, the name after the route; then upstream's close.
+ */
+function finishServerSpan(
+  internals: UpstreamInternals,
+  request: IncomingMessage,
+  response: ServerResponse,
+  span: Span,
+  rpcMetadata: RPCMetadata,
+  metricAttributes: MetricAttributes,
+  startTime: HrTime,
+): void {
+  const statusCode = response.statusCode;
+  const route = rpcMetadata.route;
+  if (route !== undefined) metricAttributes["http.route"] = route;
+  const errorType = statusCode >= 500 && statusCode < 600 ? String(statusCode) : undefined;
+  if (statusCode) {
+    metricAttributes["http.response.status_code"] = statusCode;
+    if (errorType !== undefined) metricAttributes["error.type"] = errorType;
+  }
+  span.setAttribute("http.response.status_code", statusCode);
+  if (route !== undefined) span.setAttribute("http.route", route);
+  span.setStatus({
+    code: statusCode && statusCode >= 100 && statusCode < 500 ? SpanStatusCode.UNSET : SpanStatusCode.ERROR,
+  });
+  if (errorType !== undefined) span.setAttribute("error.type", errorType);
+  if (route) span.updateName(`${request.method || "GET"} ${route}`);
+  internals._closeHttpSpan(span, SpanKind.SERVER, startTime, metricAttributes);
 }
 
 /** Whether a configuration uses only what the lean path implements; anything else goes upstream. */
@@ -137,7 +167,7 @@ export class LeanHttpInstrumentation extends HttpInstrumentation {
       response.on("close", () => {
         if (hasError) return;
         context.with(requestContext, () =>
-          internals._onServerResponseFinish(request, response, span, metricAttributes, startTime),
+          finishServerSpan(internals, request, response, span, rpcMetadata, metricAttributes, startTime),
         );
       });
       response.on(errorMonitor, (error: Error) => {

@@ -2,7 +2,7 @@
 // redaction, metrics bridge, counted batch processor) against the bare @opentelemetry/sdk-trace
 // provider with the same batch processor settings, both exporting to a no-op exporter. The two run in
 // alternating rounds in this one process, and the ratio of their median times is printed.
-// Target: ours / bare ≤ 1.25.
+// Target: ours / bare ≤ 1.0 (doing more than the bare SDK for no more than it costs).
 import { performance } from "node:perf_hooks";
 import { ROOT_CONTEXT, SpanKind } from "@opentelemetry/api";
 import { ExportResultCode } from "@opentelemetry/core";
@@ -90,6 +90,6 @@ console.log(`span start+end, 10 attributes, ${ROUNDS} rounds × ${SPANS_PER_ROUN
 console.log(`  bare @opentelemetry/sdk-trace + BatchSpanProcessor: ${(bareNs / 1000).toFixed(2)} µs/span`);
 console.log(`  @greenlang/tracing pipeline:                      ${(oursNs / 1000).toFixed(2)} µs/span`);
 console.log(
-  `  ratio ours/bare, median of per-round ratios (${ratios.map((x) => x.toFixed(3)).join(", ")}): ${ratio.toFixed(3)} (target ≤ 1.25) ${ratio <= 1.25 ? "OK" : "OVER TARGET"}`,
+  `  ratio ours/bare, median of per-round ratios (${ratios.map((x) => x.toFixed(3)).join(", ")}): ${ratio.toFixed(3)} (target ≤ 1.0) ${ratio <= 1.0 ? "OK" : "OVER TARGET"}`,
 );
 console.log(`  our pipeline: exported ${counts.exported}, dropped (queue full) ${counts.droppedQueueFull}`);

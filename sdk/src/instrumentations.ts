@@ -7,7 +7,6 @@ import type { Instrumentation } from "@opentelemetry/instrumentation";
 import { ExpressInstrumentation, ExpressLayerType } from "@opentelemetry/instrumentation-express";
 import { GraphQLInstrumentation } from "@opentelemetry/instrumentation-graphql";
 import { GrpcInstrumentation } from "@opentelemetry/instrumentation-grpc";
-import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
 import { IORedisInstrumentation } from "@opentelemetry/instrumentation-ioredis";
 import { KafkaJsInstrumentation } from "@opentelemetry/instrumentation-kafkajs";
 import { KoaInstrumentation, KoaLayerType } from "@opentelemetry/instrumentation-koa";
@@ -17,6 +16,7 @@ import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
 import type { InstrumentationName } from "./config.ts";
 import { FastifyRouteInstrumentation } from "./fastify-instrumentation.ts";
 import { compileGlobs } from "./glob.ts";
+import { LeanHttpInstrumentation } from "./lean-http.ts";
 
 /** Query parameters the http and undici instrumentations blank out of `url.full` and `url.query`. */
 export const REDACTED_QUERY_PARAMS = [
@@ -53,7 +53,7 @@ export function createInstrumentations(
   const isIgnored = compileGlobs(ignorePaths);
   const factories: Record<InstrumentationName, () => Instrumentation> = {
     http: () =>
-      new HttpInstrumentation({
+      new LeanHttpInstrumentation({
         ignoreIncomingRequestHook: (req: IncomingMessage) => isIgnored(pathOf(req.url)),
         redactedQueryParams: REDACTED_QUERY_PARAMS,
         redactedQueryParamsServer: REDACTED_QUERY_PARAMS,

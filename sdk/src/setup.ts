@@ -17,6 +17,7 @@ import type { Resource } from "@opentelemetry/resources";
 import { NodeSDK } from "@opentelemetry/sdk-node";
 import type { SpanExporter } from "@opentelemetry/sdk-trace";
 import { type LogLevel, resolveConfig, type TracingConfig, type TracingOptions } from "./config.ts";
+import { LeanContextManager } from "./context-manager.ts";
 import { EMPTY_COUNTS, type SpanCounts } from "./drop-counter.ts";
 import { createSpanExporter } from "./exporter.ts";
 import { createInstrumentations } from "./instrumentations.ts";
@@ -167,6 +168,7 @@ export function initTracing(options: TracingOptions = {}, hooks: InternalSetupHo
     idGenerator,
     instrumentations: createInstrumentations(config.instrumentations, config.ignorePaths),
     textMapPropagator: createPropagator(config),
+    contextManager: new LeanContextManager(),
     // Tracing only: the span-derived metrics have their own exporter (they need exemplars), and
     // without these NodeSDK would start OTLP metrics and logs exporters from the environment.
     metricReaders: [],

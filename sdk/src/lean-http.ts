@@ -1,0 +1,191 @@
+// The upstream http instrumentation with a cheaper server path and the same spans. Upstream, each
+// incoming request pays for the URL parser (see http-attributes.ts), for argument arrays and
+// closures around every step, and for two of its own listeners on the response that it adds after
+// binding the response to the request's context: each is wrapped in a context-restoring closure,
+// has its `length` redefined and is recorded in two maps, so that when it runs the request's
+// context is active. Here those two listeners go straight onto the response and enter the
+// request's context themselves, only when they run (the one for "close" finishing the span the way
+// upstream's does, with fewer intermediate objects); the request and response are still bound for
+// every listener the application or a framework adds, exactly as upstream. Requests the fast path
+// does not cover (see leanServerAttributes) and configurations with hooks take the upstream code
+// unchanged, as does the whole client side.
+//
+// This reaches into private methods of HttpInstrumentation 0.300.0 (named in UpstreamInternals);
+// test/http-conformance.int.test.ts compares the spans of both paths request by request, so an
+// upgrade that changes them fails there first.
+
+import { errorMonitor } from "node:events";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  type Attributes,
+  type Context,
+  context,
+  type HrTime,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  type SpanOptions,
+  SpanStatusCode,
+  trace,
+} from "@opentelemetry/api";
+import { hrTime, type RPCMetadata, RPCType, setRPCMetadata, suppressTracing } from "@opentelemetry/core";
+import { HttpInstrumentation, type HttpInstrumentationConfig } from "@opentelemetry/instrumentation-http";
+import { leanServerAttributes } from "./http-attributes.ts";
+
+type Emit = (this: unknown, event: string, ...args: unknown[]) => boolean;
+type MetricAttributes = Attributes;
+
+/** The upstream methods this path calls or replaces (private in the type declarations). */
+interface UpstreamInternals {
+  _incomingRequestFunction(component: "http" | "https", original: Emit): Emit;
+  _startHttpSpan(name: string, options: SpanOptions, ctx: Context): Span;
+  _onServerResponseError(span: Span, metricAttributes: MetricAttributes, startTime: HrTime, error: Error): void;
+  _closeHttpSpan(span: Span, kind: SpanKind, startTime: HrTime, metricAttributes: MetricAttributes): void;
+  _diag: { error(message: string, ...args: unknown[]): void };
+}
+
+/**
+ * What upstream's _onServerResponseFinish does when the response closes, for a lean
+ * configuration (no header capture, no applyCustomAttributesOnSpan), reading the route from the
+ * request's RPC metadata directly rather than from the active context (the same object): the
+ * status code and route on the span and in the duration metric's attributes, the status, the
+ * error type of a 5xx, the name after the route; then upstream's close.
+ */
+function finishServerSpan(
+  internals: UpstreamInternals,
+  request: IncomingMessage,
+  response: ServerResponse,
+  span: Span,
+  rpcMetadata: RPCMetadata,
+  metricAttributes: MetricAttributes,
+  startTime: HrTime,
+): void {
+  const statusCode = response.statusCode;
+  const route = rpcMetadata.route;
+  if (route !== undefined) metricAttributes["http.route"] = route;
+  const errorType = statusCode >= 500 && statusCode < 600 ? String(statusCode) : undefined;
+  if (statusCode) {
+    metricAttributes["http.response.status_code"] = statusCode;
+    if (errorType !== undefined) metricAttributes["error.type"] = errorType;
+  }
+  span.setAttribute("http.response.status_code", statusCode);
+  if (route !== undefined) span.setAttribute("http.route", route);
+  span.setStatus({
+    code: statusCode && statusCode >= 100 && statusCode < 500 ? SpanStatusCode.UNSET : SpanStatusCode.ERROR,
+  });
+  if (errorType !== undefined) span.setAttribute("error.type", errorType);
+  if (route) span.updateName(`${request.method || "GET"} ${route}`);
+  internals._closeHttpSpan(span, SpanKind.SERVER, startTime, metricAttributes);
+}
+
+/** Whether a configuration uses only what the lean path implements; anything else goes upstream. */
+function leanConfig(config: HttpInstrumentationConfig): boolean {
+  return (
+    config.redactedQueryParamsServer !== undefined &&
+    config.requestHook === undefined &&
+    config.responseHook === undefined &&
+    config.startIncomingSpanHook === undefined &&
+    config.applyCustomAttributesOnSpan === undefined &&
+    config.enableSyntheticSourceDetection !== true &&
+    !config.headersToSpanAttributes?.server?.requestHeaders?.length &&
+    !config.headersToSpanAttributes?.server?.responseHeaders?.length
+  );
+}
+
+export class LeanHttpInstrumentation extends HttpInstrumentation {
+  constructor(config: HttpInstrumentationConfig = {}) {
+    super(config);
+    // An own property shadows the prototype's method, which the patch of Server.prototype.emit
+    // calls when node:http or node:https is loaded (after this constructor).
+    const self = this as unknown as UpstreamInternals;
+    const upstream = HttpInstrumentation.prototype as unknown as UpstreamInternals;
+    self._incomingRequestFunction = (component, original) =>
+      this.#incomingRequestFunction(
+        component,
+        original,
+        upstream._incomingRequestFunction.call(this, component, original),
+      );
+  }
+
+  #redactedKeys: { list: readonly string[] | undefined; set: ReadonlySet<string> } = {
+    list: undefined,
+    set: new Set(),
+  };
+
+  /** The configured query parameters to redact, as a set (rebuilt when the configuration changes). */
+  #redacted(list: readonly string[]): ReadonlySet<string> {
+    if (this.#redactedKeys.list !== list) this.#redactedKeys = { list, set: new Set(list) };
+    return this.#redactedKeys.set;
+  }
+
+  #incomingRequestFunction(component: "http" | "https", original: Emit, upstreamEmit: Emit): Emit {
+    const instrumentation = this;
+    const internals = this as unknown as UpstreamInternals;
+    return function incomingRequest(this: unknown, event: string) {
+      // biome-ignore lint/complexity/noArguments: forwards emit's arguments without copying them
+      const args = arguments as unknown as [string, IncomingMessage, ServerResponse];
+      if (event !== "request") return original.apply(this, args);
+      const config = instrumentation.getConfig();
+      const request = args[1];
+      const response = args[2];
+      const spanAttributes = leanConfig(config)
+        ? leanServerAttributes(request, component, instrumentation.#redacted(config.redactedQueryParamsServer ?? []))
+        : undefined;
+      if (spanAttributes === undefined) return upstreamEmit.apply(this, args);
+      let ignored = false;
+      try {
+        ignored = Boolean(config.ignoreIncomingRequestHook?.(request));
+      } catch (error) {
+        if (error != null) internals._diag.error("caught ignoreIncomingRequestHook error: ", error);
+      }
+      if (ignored)
+        return context.with(suppressTracing(context.active()), () => {
+          context.bind(context.active(), request);
+          context.bind(context.active(), response);
+          return original.apply(this, args);
+        });
+
+      const startTime = hrTime();
+      const metricAttributes: MetricAttributes = {
+        "http.request.method": spanAttributes["http.request.method"],
+        "url.scheme": spanAttributes["url.scheme"],
+      };
+      if (spanAttributes["network.protocol.version"])
+        metricAttributes["network.protocol.version"] = spanAttributes["network.protocol.version"];
+      const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+      const span = internals._startHttpSpan(
+        request.method as string,
+        { kind: SpanKind.SERVER, attributes: spanAttributes },
+        parent,
+      );
+      const rpcMetadata: RPCMetadata = { type: RPCType.HTTP, span };
+      const requestContext = setRPCMetadata(trace.setSpan(parent, span), rpcMetadata);
+
+      // Upstream order: the response's "close" and error listeners come before the application's.
+      let hasError = false;
+      response.on("close", () => {
+        if (hasError) return;
+        context.with(requestContext, () =>
+          finishServerSpan(internals, request, response, span, rpcMetadata, metricAttributes, startTime),
+        );
+      });
+      response.on(errorMonitor, (error: Error) => {
+        hasError = true;
+        context.with(requestContext, () => internals._onServerResponseError(span, metricAttributes, startTime, error));
+      });
+      return context.with(requestContext, () => {
+        context.bind(requestContext, request);
+        context.bind(requestContext, response);
+        try {
+          return original.apply(this, args);
+        } catch (error) {
+          // As upstream (safeExecuteInTheMiddle): a falsy throw is swallowed.
+          if (!error) return undefined as unknown as boolean;
+          internals._onServerResponseError(span, metricAttributes, startTime, error as Error);
+          throw error;
+        }
+      });
+    };
+  }
+}

@@ -16,7 +16,9 @@ export type MetricsExporterKind = "otlp" | "prometheus" | "none";
 /** `none` keeps context propagation, sampling and span metrics but exports no span. */
 export type TracesExporterKind = "otlp" | "console" | "none";
 export type TraceResponseHeader = "traceparent" | "x-trace-id" | "none";
-export type PropagatorName = "tracecontext" | "baggage" | "b3" | "b3multi";
+export type PropagatorName = "tracecontext" | "baggage" | "b3" | "b3multi" | "jaeger" | "xray";
+/** `env` is always on (OTEL_RESOURCE_ATTRIBUTES is part of the configuration); `aws` calls out. */
+export type ResourceDetectorName = "env" | "host" | "os" | "process" | "container" | "aws";
 export type LogLevel = "none" | "error" | "warn" | "info" | "debug" | "verbose" | "all";
 
 export const INSTRUMENTATION_NAMES = [
@@ -97,6 +99,8 @@ export interface TracingOptions {
   prometheusHost?: string;
   prometheusPort?: number;
   propagators?: PropagatorName[];
+  /** Resource detectors to run (OTEL_NODE_RESOURCE_DETECTORS). Default env, host, os, process, container. */
+  resourceDetectors?: ResourceDetectorName[];
   /** How long shutdown (and the SIGTERM/SIGINT flush) may take before the process is let go. */
   shutdownTimeoutMillis?: number;
   /** Install SIGTERM/SIGINT handlers that flush and then exit. Default true. */
@@ -150,6 +154,7 @@ export interface TracingConfig {
   prometheusHost: string;
   prometheusPort: number;
   propagators: PropagatorName[];
+  resourceDetectors: ResourceDetectorName[];
   shutdownTimeoutMillis: number;
   handleSignals: boolean;
   logLevel: LogLevel;
@@ -179,8 +184,15 @@ const TRACES_EXPORTERS: readonly TracesExporterKind[] = ["otlp", "console", "non
 const METRICS_EXPORTERS: readonly MetricsExporterKind[] = ["otlp", "prometheus", "none"];
 const RESPONSE_HEADERS: readonly TraceResponseHeader[] = ["traceparent", "x-trace-id", "none"];
 const LOG_LEVELS: readonly LogLevel[] = ["none", "error", "warn", "info", "debug", "verbose", "all"];
-// b3 (one `b3` header) and b3multi (X-B3-*) are what service meshes (Istio, Linkerd, Envoy) pass on.
-const PROPAGATORS: readonly PropagatorName[] = ["tracecontext", "baggage", "b3", "b3multi"];
+// b3 (one `b3` header) and b3multi (X-B3-*) are what service meshes (Istio, Linkerd, Envoy) pass on;
+// jaeger (uber-trace-id) what Jaeger clients send; xray (X-Amzn-Trace-Id) what AWS load balancers
+// and Lambda add.
+const PROPAGATORS: readonly PropagatorName[] = ["tracecontext", "baggage", "b3", "b3multi", "jaeger", "xray"];
+// Read locally by default (files and the process); `aws` asks EC2/ECS metadata and the EKS API
+// server, which off AWS waits for timeouts before the first export, so it is asked for by name
+// (or by `all`).
+const RESOURCE_DETECTORS: readonly ResourceDetectorName[] = ["env", "host", "os", "process", "container", "aws"];
+const DEFAULT_RESOURCE_DETECTORS: readonly ResourceDetectorName[] = ["env", "host", "os", "process", "container"];
 // Every choice stays parent-based: a service must honour its caller's decision, or the Collector's
 // tail sampling would see broken traces.
 const SAMPLERS = [
@@ -198,6 +210,17 @@ type Env = Record<string, string | undefined>;
  * Reads the environment failing open: a value that does not parse is recorded as a warning and
  * the fallback used instead.
  */
+/** OTEL_NODE_RESOURCE_DETECTORS as the peers read it: names, `all` or `none`; the unknown warned about. */
+function resourceDetectorsFromEnv(env: EnvReader): ResourceDetectorName[] {
+  const named = env.list(
+    "OTEL_NODE_RESOURCE_DETECTORS",
+    [...RESOURCE_DETECTORS, "all"] as const,
+    DEFAULT_RESOURCE_DETECTORS,
+    ["none"],
+  );
+  return named.includes("all") ? [...RESOURCE_DETECTORS] : named.filter((d): d is ResourceDetectorName => d !== "all");
+}
+
 class EnvReader {
   readonly warnings: string[] = [];
   readonly #env: Env;
@@ -573,6 +596,9 @@ export function resolveConfig(options: TracingOptions = {}, environment: Env = p
     propagators: options.propagators
       ? options.propagators.map((p) => oneOf("propagators", p, PROPAGATORS))
       : env.list("OTEL_PROPAGATORS", PROPAGATORS, ["tracecontext", "baggage"], ["none"]),
+    resourceDetectors: options.resourceDetectors
+      ? options.resourceDetectors.map((d) => oneOf("resourceDetectors", d, RESOURCE_DETECTORS))
+      : resourceDetectorsFromEnv(env),
     shutdownTimeoutMillis:
       options.shutdownTimeoutMillis !== undefined
         ? integer("shutdownTimeoutMillis", options.shutdownTimeoutMillis, 1)

@@ -1,16 +1,27 @@
 // The resource every span and metric carries: who emitted it (service name, version, namespace),
 // where (deployment environment, Kubernetes cluster, namespace, pod and node from the downward
-// API, host and process), and from which code (git commit). Later sources win: SDK defaults <
-// host and process detectors < OTEL_RESOURCE_ATTRIBUTES < downward-API variables < options.
+// API, host, OS, process and container, AWS where asked), and from which code (git commit). Later
+// sources win: SDK defaults < detectors < OTEL_RESOURCE_ATTRIBUTES < downward-API variables <
+// options.
+import {
+  awsBeanstalkDetector,
+  awsEc2Detector,
+  awsEcsDetector,
+  awsEksDetector,
+  awsLambdaDetector,
+} from "@opentelemetry/resource-detector-aws";
+import { containerDetector } from "@opentelemetry/resource-detector-container";
 import {
   defaultResource,
   detectResources,
   hostDetector,
+  osDetector,
   processDetector,
   type Resource,
+  type ResourceDetector,
   resourceFromAttributes,
 } from "@opentelemetry/resources";
-import type { TracingConfig } from "./config.ts";
+import type { ResourceDetectorName, TracingConfig } from "./config.ts";
 import { SDK_NAME, SDK_VERSION } from "./version.ts";
 
 /**
@@ -56,8 +67,25 @@ export function configuredResourceAttributes(
   return out;
 }
 
+/**
+ * The detectors behind each name of OTEL_NODE_RESOURCE_DETECTORS. `env` has none: the
+ * configuration reads OTEL_RESOURCE_ATTRIBUTES itself. `container` reads container.id from the
+ * process's cgroup files; the AWS detectors answer only where their platform is (EC2 and ECS
+ * metadata, the EKS API server, Lambda and Beanstalk files) and add nothing elsewhere.
+ */
+export const RESOURCE_DETECTOR_SETS: Readonly<Record<ResourceDetectorName, readonly ResourceDetector[]>> = {
+  env: [],
+  host: [hostDetector],
+  os: [osDetector],
+  process: [processDetector],
+  container: [containerDetector],
+  aws: [awsEc2Detector, awsEcsDetector, awsEksDetector, awsLambdaDetector, awsBeanstalkDetector],
+};
+
 export function buildResource(config: TracingConfig, env: Record<string, string | undefined> = process.env): Resource {
-  const detected = detectResources({ detectors: [hostDetector, processDetector] });
+  const detected = detectResources({
+    detectors: config.resourceDetectors.flatMap((name) => RESOURCE_DETECTOR_SETS[name]),
+  });
   return defaultResource()
     .merge(detected)
     .merge(resourceFromAttributes(configuredResourceAttributes(config, env)));

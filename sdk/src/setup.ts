@@ -12,6 +12,7 @@ import {
   trace,
 } from "@opentelemetry/api";
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
+import { AWSXRayPropagator } from "@opentelemetry/propagator-aws-xray";
 import { B3InjectEncoding, B3Propagator } from "@opentelemetry/propagator-b3";
 import type { Resource } from "@opentelemetry/resources";
 import { NodeSDK } from "@opentelemetry/sdk-node";
@@ -21,6 +22,7 @@ import { LeanContextManager } from "./context-manager.ts";
 import { EMPTY_COUNTS, type SpanCounts } from "./drop-counter.ts";
 import { createSpanExporter } from "./exporter.ts";
 import { createInstrumentations } from "./instrumentations.ts";
+import { JaegerPropagator } from "./jaeger-propagator.ts";
 import { OtlpJsonMetricsPusher, PrometheusEndpoint } from "./metrics-export.ts";
 import { createSpanPipeline } from "./pipeline.ts";
 import { buildResource } from "./resource.ts";
@@ -88,6 +90,8 @@ function createPropagator(config: TracingConfig): TextMapPropagator | null {
     propagators.push(new B3Propagator({ injectEncoding: B3InjectEncoding.SINGLE_HEADER }));
   if (config.propagators.includes("b3multi"))
     propagators.push(new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER }));
+  if (config.propagators.includes("jaeger")) propagators.push(new JaegerPropagator());
+  if (config.propagators.includes("xray")) propagators.push(new AWSXRayPropagator());
   return propagators.length === 0 ? null : new CompositePropagator({ propagators });
 }
 

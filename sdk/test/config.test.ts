@@ -173,8 +173,8 @@ test("an invalid or unsupported environment value warns once, names what is used
       (c) => assert.equal(c.instrumentations, ["http"]),
     ],
     [
-      { OTEL_PROPAGATORS: "tracecontext,baggage,xray" },
-      /OTEL_PROPAGATORS="tracecontext,baggage,xray": xray is not supported \(supported: tracecontext, baggage, b3, b3multi\)/,
+      { OTEL_PROPAGATORS: "tracecontext,baggage,ottrace" },
+      /OTEL_PROPAGATORS="tracecontext,baggage,ottrace": ottrace is not supported \(supported: tracecontext, baggage, b3, b3multi, jaeger, xray\)/,
       (c) => assert.equal(c.propagators, ["tracecontext", "baggage"]),
     ],
     [
@@ -261,6 +261,28 @@ test("GL_SAMPLING_RULES rejects unknown fields and rules without a ratio", () =>
     /every rule to have a ratio/,
   );
   assert.equal(parseSamplingRules("GL_SAMPLING_RULES", " span=GET *,ratio=0 ; "), [{ ratio: 0, spanName: "GET *" }]);
+});
+
+test("OTEL_NODE_RESOURCE_DETECTORS: local detectors by default, names, all, none; the unknown warned about", () => {
+  assert.equal(resolveConfig({}, {}).resourceDetectors, ["env", "host", "os", "process", "container"]);
+  assert.equal(resolveConfig({}, { OTEL_NODE_RESOURCE_DETECTORS: "all" }).resourceDetectors, [
+    "env",
+    "host",
+    "os",
+    "process",
+    "container",
+    "aws",
+  ]);
+  assert.equal(resolveConfig({}, { OTEL_NODE_RESOURCE_DETECTORS: "none" }).resourceDetectors, []);
+  const c = resolveConfig({}, { OTEL_NODE_RESOURCE_DETECTORS: "env,host,gcp,aws" });
+  assert.equal(c.resourceDetectors, ["env", "host", "aws"]);
+  assert.equal(c.warnings, [
+    '@greenlang/tracing: OTEL_NODE_RESOURCE_DETECTORS="env,host,gcp,aws": gcp is not supported (supported: env, host, os, process, container, aws, all); ignored',
+  ]);
+  assert.equal(
+    resolveConfig({ resourceDetectors: ["process"] }, { OTEL_NODE_RESOURCE_DETECTORS: "all" }).resourceDetectors,
+    ["process"],
+  );
 });
 
 test.run();

@@ -1,8 +1,10 @@
 // The resource: downward-API variables become k8s.* attributes, explicit settings win over
 // OTEL_RESOURCE_ATTRIBUTES, and detectors add host and process; plus the exporter per protocol
 // and the package version constant kept in step with package.json.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { containerDetector } from "@opentelemetry/resource-detector-container";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { resolveConfig } from "../src/config.ts";
@@ -52,6 +54,31 @@ test("the full resource adds host, process and SDK attributes", () => {
   assert.is(resource.attributes["process.pid"], process.pid);
   assert.type(resource.attributes["host.name"], "string");
   assert.is(resource.attributes["telemetry.sdk.language"], "nodejs");
+});
+
+test("detectors by name: none leaves host and process out; container reads container.id from the cgroup file", async () => {
+  const bare = buildResource(resolveConfig({ resourceDetectors: [] }, env), env);
+  assert.is(bare.attributes["host.name"], undefined);
+  assert.is(bare.attributes["process.pid"], undefined);
+  assert.is(bare.attributes["service.name"], "billing", "configured attributes never depend on detectors");
+  // The real detector, pointed at a cgroup file as a containerd pod has it.
+  const dir = mkdtempSync(join(tmpdir(), "cgroup-"));
+  const id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  const detector = containerDetector as unknown as { DEFAULT_CGROUP_V1_PATH: string };
+  const original = detector.DEFAULT_CGROUP_V1_PATH;
+  try {
+    writeFileSync(join(dir, "cgroup"), `0::/kubepods.slice/kubepods-burstable.slice/cri-containerd-${id}.scope\n`);
+    detector.DEFAULT_CGROUP_V1_PATH = join(dir, "cgroup");
+    const resource = buildResource(resolveConfig({ resourceDetectors: ["container"] }, env), env);
+    await resource.waitForAsyncAttributes?.();
+    assert.is(resource.attributes["container.id"], id);
+    assert.is(resource.attributes["os.type"], undefined, "only the detectors named");
+  } finally {
+    detector.DEFAULT_CGROUP_V1_PATH = original;
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const os = buildResource(resolveConfig({ resourceDetectors: ["os"] }, env), env);
+  assert.is(os.attributes["os.type"], "linux");
 });
 
 test("SDK_VERSION matches package.json", () => {

@@ -119,7 +119,7 @@ test("preload with a bad setting: the warning names it once, tracing stays on, t
   `;
   const result = runNode(["--import", join(SRC, "register.ts"), "--input-type=module", "-e", script], {
     OTEL_BSP_MAX_QUEUE_SIZE: "lots",
-    OTEL_PROPAGATORS: "tracecontext,baggage,xray",
+    OTEL_PROPAGATORS: "tracecontext,baggage,ottrace",
     OTEL_METRICS_EXPORTER: "none",
   });
   assert.is(result.status, 0, result.stderr);
@@ -130,7 +130,7 @@ test("preload with a bad setting: the warning names it once, tracing stays on, t
     result.stderr,
     /OTEL_BSP_MAX_QUEUE_SIZE="lots" is invalid: expected an integer from 1 .*; ignored, using 8192/,
   );
-  assert.match(result.stderr, /OTEL_PROPAGATORS="tracecontext,baggage,xray": xray is not supported/);
+  assert.match(result.stderr, /OTEL_PROPAGATORS="tracecontext,baggage,ottrace": ottrace is not supported/);
   assert.not.match(result.stderr, /tracing is off/);
 });
 
@@ -163,6 +163,54 @@ test("B3 propagation by name, as service meshes send it: single header and X-B3-
   assert.is(b["x-b3-traceid"], b.traceId);
   assert.is(b.traceparent, undefined, "only the propagators named");
   assert.is(b.extracted, "80f198ee56343ba864fe8b2a57d3eff7");
+});
+
+test("Jaeger (uber-trace-id) and X-Ray (X-Amzn-Trace-Id) propagation by name, both ways", () => {
+  const script = (incoming: Record<string, string>) => `
+    import { context, propagation, trace } from "@opentelemetry/api";
+    import { initTracing } from ${JSON.stringify(setupUrl)};
+    initTracing({ serviceName: "legacy", metricsExporter: "none", tracesExporter: "none", handleSignals: false });
+    const out = {};
+    trace.getTracer("t").startActiveSpan("op", (span) => {
+      propagation.inject(context.active(), out);
+      out.traceId = span.spanContext().traceId;
+      out.spanId = span.spanContext().spanId;
+      span.end();
+    });
+    const extracted = propagation.extract(context.active(), ${JSON.stringify(incoming)});
+    out.extracted = trace.getSpanContext(extracted)?.traceId;
+    out.sampled = trace.getSpanContext(extracted)?.traceFlags;
+    out.baggage = propagation.getBaggage(extracted)?.getEntry("tenant")?.value;
+    console.log(JSON.stringify(out));
+  `;
+  const jaeger = runNode(
+    [
+      "--input-type=module",
+      "-e",
+      script({ "uber-trace-id": "80f198ee56343ba8:e457b5a2e4d86bd1:0:1", "uberctx-tenant": "acme" }),
+    ],
+    { OTEL_PROPAGATORS: "jaeger" },
+  );
+  assert.is(jaeger.status, 0, jaeger.stderr);
+  const j = JSON.parse(jaeger.stdout) as Record<string, string | number>;
+  assert.is(j["uber-trace-id"], `${j.traceId}:${j.spanId}:0:01`);
+  assert.is(j.extracted, "000000000000000080f198ee56343ba8", "a 64-bit Jaeger id, left-padded");
+  assert.is(j.sampled, 1);
+  assert.is(j.baggage, "acme");
+  const xray = runNode(
+    [
+      "--input-type=module",
+      "-e",
+      script({ "x-amzn-trace-id": "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1" }),
+    ],
+    { OTEL_PROPAGATORS: "tracecontext,xray" },
+  );
+  assert.is(xray.status, 0, xray.stderr);
+  const x = JSON.parse(xray.stdout) as Record<string, string | number>;
+  const id = String(x.traceId);
+  assert.is(x["x-amzn-trace-id"], `Root=1-${id.slice(0, 8)}-${id.slice(8)};Parent=${x.spanId};Sampled=1`);
+  assert.match(String(x.traceparent), new RegExp(`^00-${id}-`));
+  assert.is(x.extracted, "5759e988bd862e3fe1be46a994272793");
 });
 
 test("service.instance.id: the pod's uid when the downward API gives it, else one id per process", () => {

@@ -4,8 +4,8 @@
 // 20), compactors ≥ 4 (1 per 5 MB/s), 2 query-frontends. Ingester memory 8 Gi within the
 // 4–20 GB guidance; 50 Gi WAL volumes. Retention 14 days (preset). The preset enforces HA
 // (replication factor 3 over zone-aware ingesters: one StatefulSet per zone of eu-west-1a/b/c,
-// the default zones of the region; zone spread required) and server TLS (TLS 1.3) on the
-// Collector's OTLP receivers.
+// the default zones of the region; zone spread required) and mutual TLS (TLS 1.3, client
+// certificates from the platform CA) on the Collector's OTLP receivers.
 // Bucket (greenlang-prod-euw1-tempo-traces) and IRSA role (greenlang-prod-euw1-tempo) derive from the name.
 import { DEFAULT_SAMPLING_POLICIES } from "../../generators/model/defaults.ts";
 import { defineCluster } from "../../generators/model/index.ts";

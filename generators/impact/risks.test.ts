@@ -20,6 +20,37 @@ const risks = (before: Tree, after: Tree) => computeImpact(before, after, ENV).r
 const file = "clusters/prod/tempo/statefulset-tempo-ingester.yaml";
 const gateway = "clusters/prod/otel-collector/statefulset-otel-collector-gateway.yaml";
 
+function collectorConfig(tls: Record<string, unknown> | undefined): string {
+  const grpc = { endpoint: "0.0.0.0:4317", ...(tls ? { tls } : {}) };
+  const http = { endpoint: "0.0.0.0:4318", ...(tls ? { tls } : {}) };
+  return toYaml({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "otel-collector-front", namespace: "otel-collector" },
+    data: { "config.yaml": toYaml({ receivers: { otlp: { protocols: { grpc, http } } } }) },
+  });
+}
+const front = "clusters/prod/otel-collector/configmap-otel-collector-front.yaml";
+
+test("clients-refused: TLS turned on, client certificates required, a higher TLS floor; not the reverse", () => {
+  const server = { cert_file: "/t/tls.crt", key_file: "/t/tls.key", min_version: "1.2" };
+  const id = "clients-refused@prod/ConfigMap/otel-collector-front";
+  const change = (from: Record<string, unknown> | undefined, to: Record<string, unknown> | undefined) =>
+    risks(tree({ [front]: collectorConfig(from) }), tree({ [front]: collectorConfig(to) }));
+  assert.equal(change(undefined, server), [id], "plaintext clients refused");
+  assert.equal(change(server, { ...server, client_ca_file: "/t/ca.crt" }), [id], "clients without a certificate");
+  assert.equal(change(server, { ...server, min_version: "1.3" }), [id], "TLS 1.2 clients");
+  assert.equal(change({ ...server, client_ca_file: "/t/ca.crt" }, server), [], "asking less refuses nobody");
+  assert.equal(change(server, { ...server, reload_interval: "1h" }), []);
+  const report = computeImpact(
+    tree({ [front]: collectorConfig(server) }),
+    tree({ [front]: collectorConfig({ ...server, client_ca_file: "/t/ca.crt" }) }),
+    ENV,
+  ).risks[0];
+  assert.match(report?.summary ?? "", /no client certificate from the platform CA/);
+  assert.match(report?.procedure ?? "", /docs\/prerequisites\.md/);
+});
+
 test("quantities compare across units", () => {
   assert.ok(bytes("100Gi") > bytes("50Gi"));
   assert.is(bytes("1Gi"), bytes("1024Mi"));

@@ -1,10 +1,12 @@
 // The changes that lose data or break a sync. Each has an id naming the risk and the object, so an
 // author acknowledges exactly that one (`generate --acknowledge <id>`, or a commit trailer
 // `Impact-Acknowledged: <id>: <reason>` for CI), and a procedure that does it safely.
+import { parse } from "yaml";
 import type { ClusterImpact, Parsed } from "./model.ts";
 import { get, same } from "./values.ts";
 
 export type RiskKind =
+  | "clients-refused"
   | "immutable-field"
   | "prune"
   | "scale-down"
@@ -86,6 +88,45 @@ function prunedStatefulSet(o: Parsed, at: string): Risk {
   };
 }
 
+/** What the OTLP receivers of a Collector ConfigMap ask of their clients. */
+function clientDemands(o: Parsed): { tls: boolean; clientCert: boolean; minVersion: string } | undefined {
+  const text = get(o.body, "data", "config.yaml");
+  if (typeof text !== "string") return undefined;
+  const protocols = get(parse(text), "receivers", "otlp", "protocols") as Record<string, unknown> | undefined;
+  if (!protocols) return undefined;
+  const tls = Object.values(protocols).map((p) => get(p, "tls") as Record<string, unknown> | undefined);
+  return {
+    tls: tls.some(Boolean),
+    clientCert: tls.some((t) => Boolean(t?.client_ca_file)),
+    minVersion:
+      tls
+        .map((t) => String(t?.min_version ?? ""))
+        .sort()
+        .at(-1) ?? "",
+  };
+}
+
+/** A receiving Collector that starts refusing clients it accepted: plaintext, no certificate, old TLS. */
+function clientsRefused(before: Parsed, after: Parsed, at: string): Risk | undefined {
+  const was = clientDemands(before);
+  const now = clientDemands(after);
+  if (!was || !now) return undefined;
+  const refused: string[] = [];
+  if (now.tls && !was.tls) refused.push("services sending plaintext OTLP");
+  if (now.clientCert && !was.clientCert)
+    refused.push("services that present no client certificate from the platform CA");
+  if (was.tls && now.tls && now.minVersion > was.minVersion)
+    refused.push(`services that cannot speak TLS ${now.minVersion}`);
+  if (refused.length === 0) return undefined;
+  return {
+    id: `clients-refused@${at}`,
+    kind: "clients-refused",
+    summary: `the Collector's OTLP receivers (ConfigMap ${after.ref.name}) start refusing ${refused.join(" and ")}: their spans and metrics are lost from the sync on (their SDKs count them as export failures)`,
+    procedure:
+      "first give every sending service what the receivers will ask for (client certificates: docs/prerequisites.md, \"Client certificates for prod's services\"), and check on a canary that otelcol_receiver_refused_spans and the SDKs' export failures stay at zero; then merge",
+  };
+}
+
 export function risksOf(
   environment: string,
   old: Map<string, Parsed>,
@@ -100,6 +141,10 @@ export function risksOf(
   for (const [k, after] of now) {
     const before = old.get(k);
     if (!before) continue;
+    if (after.ref.kind === "ConfigMap") {
+      const risk = clientsRefused(before, after, at(after));
+      if (risk) risks.push(risk);
+    }
     if (after.ref.kind === "StatefulSet") {
       const spec = (o: Parsed) => (get(o.body, "spec") ?? {}) as Record<string, unknown>;
       const changed = [...new Set([...Object.keys(spec(before)), ...Object.keys(spec(after))])]

@@ -26,10 +26,10 @@ export const PRESETS: Record<Environment, Preset> = {
     // Zone-aware ingesters: each of a trace's three copies in another zone, so losing a zone loses
     // no trace (one StatefulSet per zone, rolled out zone after zone).
     tempo: { mode: "distributed", retentionHours: 336, replicationFactor: 3, ingester: { zoneAware: true } },
-    // Server-authenticated TLS: services verify the Collector (they trust the CA through
-    // NODE_EXTRA_CA_CERTS) and the NetworkPolicy decides who may connect. Client certificates stay
-    // off until @greenlang/tracing can present one; requiring them now would cut off every service.
-    collector: { mode: "two-tier", tls: { enabled: true, requireClientCert: false, minVersion: "1.3" } },
+    // Mutual TLS: services verify the Collector and present a client certificate from the platform
+    // CA (docs/prerequisites.md, "Client certificates for prod's services"), on top of the
+    // NetworkPolicy's namespace list: a pod in an allowed namespace still needs the CA's signature.
+    collector: { mode: "two-tier", tls: { enabled: true, requireClientCert: true, minVersion: "1.3" } },
     argocd: {
       // Promoted from what staging runs (`npm run promote -- prod`).
       revision: "env/prod",

@@ -257,7 +257,10 @@ export interface CollectorModel {
     enabled: boolean;
     /** The kubernetes.io/tls Secret in the collector namespace holding the serving certificate. */
     secretName: string;
-    /** Require client certificates signed by the Secret's ca.crt (mTLS). @default false */
+    /**
+     * Require client certificates signed by the Secret's ca.crt (mTLS); prod's preset turns it on,
+     * and every sending service then needs one (docs/prerequisites.md). @default false
+     */
     requireClientCert: boolean;
     /** Oldest TLS version accepted. @default "1.2" */
     minVersion: "1.2" | "1.3";

@@ -37,14 +37,14 @@ test("each model policy maps to the chart's policy type", () => {
   });
 });
 
-test("prod: two tiers to the distributor, server TLS issued by a cert-manager Certificate, the sampling policies in order", () => {
+test("prod: two tiers to the distributor, mutual TLS issued by a cert-manager Certificate, the sampling policies in order", () => {
   const v = collectorValues(prod) as Values;
   assert.is(v.mode, "two-tier");
   assert.is(v.tempo.endpoint, "tempo-distributor.tempo.svc.cluster.local:4317");
   assert.equal(v.tls, {
     enabled: true,
     secretName: "otel-collector-tls",
-    requireClientCert: false,
+    requireClientCert: true,
     minVersion: "1.3",
     certificate: {
       enabled: true,

@@ -54,7 +54,7 @@ const EDGE_SAMPLING = {
     ],
   },
 };
-const CLIENT_CERTIFICATES = { tls: { requireClientCert: true } };
+const SERVER_TLS_ONLY = { tls: { requireClientCert: false } };
 
 const podSpecs = (r: Rendered) => workloads(r.objects).map((w) => ({ w, spec: w.spec.template.spec }));
 
@@ -353,7 +353,7 @@ test("sampling policies render to tail_sampling policies of the pinned release",
 
 // --- TLS -----------------------------------------------------------------------------------------
 
-test("prod: OTLP receivers use the TLS Secret mounted into the front pods; client certificates when asked", async () => {
+test("prod: OTLP receivers use the TLS Secret mounted into the front pods and ask for client certificates", async () => {
   const r = await rendered("prod");
   const serverOnly = {
     cert_file: "/etc/otelcol/tls/tls.crt",
@@ -362,10 +362,10 @@ test("prod: OTLP receivers use the TLS Secret mounted into the front pods; clien
     reload_interval: "1h",
   };
   const receivers = r.configs.get("front")?.receivers.otlp.protocols;
-  for (const protocol of ["grpc", "http"]) assert.equal(receivers[protocol].tls, serverOnly);
-  const mtls = (await render("prod", CLIENT_CERTIFICATES)).configs.get("front")?.receivers.otlp.protocols;
   for (const protocol of ["grpc", "http"])
-    assert.equal(mtls[protocol].tls, { ...serverOnly, client_ca_file: "/etc/otelcol/tls/ca.crt" });
+    assert.equal(receivers[protocol].tls, { ...serverOnly, client_ca_file: "/etc/otelcol/tls/ca.crt" });
+  const server = (await render("prod", SERVER_TLS_ONLY)).configs.get("front")?.receivers.otlp.protocols;
+  for (const protocol of ["grpc", "http"]) assert.equal(server[protocol].tls, serverOnly);
   const spec = find(r.objects, "Deployment", "otel-collector-front").spec.template.spec;
   assert.equal(
     spec.volumes.find((v: K8sObject) => v.name === "tls"),

@@ -33,6 +33,12 @@ export const INSTRUMENTATION_NAMES = [
   "kafkajs",
   "koa",
   "graphql",
+  "hapi",
+  "socket.io",
+  "dataloader",
+  "generic-pool",
+  "winston",
+  "bunyan",
 ] as const;
 export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
 

@@ -1,18 +1,27 @@
 // The auto-instrumentations a service gets, chosen by name from configuration. Health and metrics
-// endpoints are never traced; database clients only trace inside a request (no spans for pool
-// keep-alives); Express and Koa middleware layers are skipped (route naming keeps working, each request
-// costs one span instead of one per middleware).
+// endpoints are never traced; database clients and in-process helpers (DataLoader, generic-pool)
+// only trace inside a request (no spans for pool keep-alives or cache warm-ups); Express and Koa
+// middleware layers are skipped (route naming keeps working, each request costs one span instead
+// of one per middleware). The winston and bunyan instrumentations put trace_id, span_id and
+// trace_flags into every record written inside a span, as pinoMixin does for pino; they do not
+// send logs (this SDK has no logs pipeline yet).
 import type { IncomingMessage } from "node:http";
 import type { Instrumentation } from "@opentelemetry/instrumentation";
+import { BunyanInstrumentation } from "@opentelemetry/instrumentation-bunyan";
+import { DataloaderInstrumentation } from "@opentelemetry/instrumentation-dataloader";
 import { ExpressInstrumentation, ExpressLayerType } from "@opentelemetry/instrumentation-express";
+import { GenericPoolInstrumentation } from "@opentelemetry/instrumentation-generic-pool";
 import { GraphQLInstrumentation } from "@opentelemetry/instrumentation-graphql";
 import { GrpcInstrumentation } from "@opentelemetry/instrumentation-grpc";
+import { HapiInstrumentation } from "@opentelemetry/instrumentation-hapi";
 import { IORedisInstrumentation } from "@opentelemetry/instrumentation-ioredis";
 import { KafkaJsInstrumentation } from "@opentelemetry/instrumentation-kafkajs";
 import { KoaInstrumentation, KoaLayerType } from "@opentelemetry/instrumentation-koa";
 import { PgInstrumentation } from "@opentelemetry/instrumentation-pg";
 import { RedisInstrumentation } from "@opentelemetry/instrumentation-redis";
+import { SocketIoInstrumentation } from "@opentelemetry/instrumentation-socket.io";
 import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
+import { WinstonInstrumentation } from "@opentelemetry/instrumentation-winston";
 import type { InstrumentationName } from "./config.ts";
 import { FastifyRouteInstrumentation } from "./fastify-instrumentation.ts";
 import { compileGlobs } from "./glob.ts";
@@ -72,6 +81,12 @@ export function createInstrumentations(
     // the values of variables or arguments (they carry personal data as often as not).
     graphql: () =>
       new GraphQLInstrumentation({ mergeItems: true, ignoreTrivialResolveSpans: true, allowValues: false }),
+    hapi: () => new HapiInstrumentation(),
+    "socket.io": () => new SocketIoInstrumentation(),
+    dataloader: () => new DataloaderInstrumentation({ requireParentSpan: true }),
+    "generic-pool": () => new GenericPoolInstrumentation(),
+    winston: () => new WinstonInstrumentation({ disableLogSending: true }),
+    bunyan: () => new BunyanInstrumentation({ disableLogSending: true }),
   };
   return [...new Set(names)].map((name) => factories[name]());
 }

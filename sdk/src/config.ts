@@ -15,6 +15,7 @@ export type OtlpCompression = "gzip" | "none";
 export type MetricsExporterKind = "otlp" | "prometheus" | "none";
 /** `none` keeps context propagation, sampling and span metrics but exports no span. */
 export type TracesExporterKind = "otlp" | "console" | "none";
+export type LogsExporterKind = "otlp" | "console" | "none";
 export type TraceResponseHeader = "traceparent" | "x-trace-id" | "none";
 export type PropagatorName = "tracecontext" | "baggage" | "b3" | "b3multi" | "jaeger" | "xray";
 /** `env` is always on (OTEL_RESOURCE_ATTRIBUTES is part of the configuration); `aws` calls out. */
@@ -39,6 +40,7 @@ export const INSTRUMENTATION_NAMES = [
   "generic-pool",
   "winston",
   "bunyan",
+  "pino",
 ] as const;
 export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
 
@@ -82,6 +84,8 @@ export interface TracingOptions {
   endpoint?: string;
   protocol?: OtlpProtocol;
   tracesExporter?: TracesExporterKind;
+  /** Where log records from pino, winston and bunyan go (OTEL_LOGS_EXPORTER). Default none. */
+  logsExporter?: LogsExporterKind;
   headers?: Record<string, string>;
   timeoutMillis?: number;
   compression?: OtlpCompression;
@@ -140,6 +144,8 @@ export interface TracingConfig {
   serviceInstanceId: string;
   protocol: OtlpProtocol;
   tracesExporter: TracesExporterKind;
+  logsExporter: LogsExporterKind;
+  logsEndpoint: string;
   tracesEndpoint: string;
   metricsEndpoint: string;
   headers: Record<string, string>;
@@ -187,6 +193,9 @@ export class ConfigError extends Error {
 export const DEFAULT_IGNORE_PATHS = ["/healthz", "/livez", "/readyz", "/health", "/ready", "/metrics"];
 const PROTOCOLS: readonly OtlpProtocol[] = ["http/protobuf", "http/json", "grpc"];
 const TRACES_EXPORTERS: readonly TracesExporterKind[] = ["otlp", "console", "none"];
+// Off unless asked for: the platform's Collector takes logs only where the cluster's model names a
+// logs backend (monitoring.otlpLogsUrl); elsewhere /v1/logs answers 404 and every batch would fail.
+const LOGS_EXPORTERS: readonly LogsExporterKind[] = ["otlp", "console", "none"];
 const METRICS_EXPORTERS: readonly MetricsExporterKind[] = ["otlp", "prometheus", "none"];
 const RESPONSE_HEADERS: readonly TraceResponseHeader[] = ["traceparent", "x-trace-id", "none"];
 const LOG_LEVELS: readonly LogLevel[] = ["none", "error", "warn", "info", "debug", "verbose", "all"];
@@ -418,7 +427,12 @@ function resolveEndpoints(options: TracingOptions, env: EnvReader, protocol: Otl
     url.port = "4318";
     metricsEndpoint = `${trimSlash(url.toString())}/v1/metrics`;
   } else metricsEndpoint = `${base}/v1/metrics`;
-  return { tracesEndpoint, metricsEndpoint };
+  const defaultLogs = grpc ? base : `${base}/v1/logs`;
+  const logsEndpoint =
+    options.endpoint === undefined
+      ? env.read("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", (v, s) => checkUrl(s, v), defaultLogs)
+      : defaultLogs;
+  return { tracesEndpoint, metricsEndpoint, logsEndpoint };
 }
 
 function resolveRedaction(options: TracingOptions, env: EnvReader): Required<RedactionOptions> {
@@ -566,6 +580,10 @@ export function resolveConfig(options: TracingOptions = {}, environment: Env = p
       options.tracesExporter !== undefined
         ? oneOf<TracesExporterKind>("tracesExporter", options.tracesExporter, TRACES_EXPORTERS)
         : firstSupported("OTEL_TRACES_EXPORTER", TRACES_EXPORTERS, "otlp"),
+    logsExporter:
+      options.logsExporter !== undefined
+        ? oneOf<LogsExporterKind>("logsExporter", options.logsExporter, LOGS_EXPORTERS)
+        : firstSupported("OTEL_LOGS_EXPORTER", LOGS_EXPORTERS, "none"),
     ...resolveEndpoints(options, env, protocol),
     headers,
     timeoutMillis,

@@ -2,9 +2,9 @@
 // endpoints are never traced; database clients and in-process helpers (DataLoader, generic-pool)
 // only trace inside a request (no spans for pool keep-alives or cache warm-ups); Express and Koa
 // middleware layers are skipped (route naming keeps working, each request costs one span instead
-// of one per middleware). The winston and bunyan instrumentations put trace_id, span_id and
-// trace_flags into every record written inside a span, as pinoMixin does for pino; they do not
-// send logs (this SDK has no logs pipeline yet).
+// of one per middleware). The pino, winston and bunyan instrumentations put trace_id, span_id and
+// trace_flags into every record written inside a span, and, with a logs exporter configured,
+// send each record as an OTLP log record (logs.ts).
 import type { IncomingMessage } from "node:http";
 import type { Instrumentation } from "@opentelemetry/instrumentation";
 import { BunyanInstrumentation } from "@opentelemetry/instrumentation-bunyan";
@@ -18,6 +18,7 @@ import { IORedisInstrumentation } from "@opentelemetry/instrumentation-ioredis";
 import { KafkaJsInstrumentation } from "@opentelemetry/instrumentation-kafkajs";
 import { KoaInstrumentation, KoaLayerType } from "@opentelemetry/instrumentation-koa";
 import { PgInstrumentation } from "@opentelemetry/instrumentation-pg";
+import { PinoInstrumentation } from "@opentelemetry/instrumentation-pino";
 import { RedisInstrumentation } from "@opentelemetry/instrumentation-redis";
 import { SocketIoInstrumentation } from "@opentelemetry/instrumentation-socket.io";
 import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
@@ -58,7 +59,9 @@ export function pathOf(url: string | undefined): string {
 export function createInstrumentations(
   names: readonly InstrumentationName[],
   ignorePaths: readonly string[],
+  logs: { sendLogs: boolean } = { sendLogs: false },
 ): Instrumentation[] {
+  const disableLogSending = !logs.sendLogs;
   const isIgnored = compileGlobs(ignorePaths);
   const factories: Record<InstrumentationName, () => Instrumentation> = {
     http: () =>
@@ -85,8 +88,9 @@ export function createInstrumentations(
     "socket.io": () => new SocketIoInstrumentation(),
     dataloader: () => new DataloaderInstrumentation({ requireParentSpan: true }),
     "generic-pool": () => new GenericPoolInstrumentation(),
-    winston: () => new WinstonInstrumentation({ disableLogSending: true }),
-    bunyan: () => new BunyanInstrumentation({ disableLogSending: true }),
+    winston: () => new WinstonInstrumentation({ disableLogSending }),
+    bunyan: () => new BunyanInstrumentation({ disableLogSending }),
+    pino: () => new PinoInstrumentation({ disableLogSending }),
   };
   return [...new Set(names)].map((name) => factories[name]());
 }

@@ -22,6 +22,10 @@ export const DEFAULT_DENY_KEYS = [
   "*.password",
   "*.secret",
   "*.api_key",
+  // Bare, as loggers name fields (pino's { password }) and some code names span attributes.
+  "password",
+  "secret",
+  "api_key",
 ];
 
 export const REDACTED = "[REDACTED]";

@@ -23,8 +23,10 @@ import { EMPTY_COUNTS, type SpanCounts } from "./drop-counter.ts";
 import { createSpanExporter } from "./exporter.ts";
 import { createInstrumentations } from "./instrumentations.ts";
 import { JaegerPropagator } from "./jaeger-propagator.ts";
+import { createLogRecordProcessors } from "./logs.ts";
 import { OtlpJsonMetricsPusher, PrometheusEndpoint } from "./metrics-export.ts";
 import { createSpanPipeline } from "./pipeline.ts";
+import { Redactor } from "./redaction.ts";
 import { buildResource } from "./resource.ts";
 import { RuntimeMetrics } from "./runtime-metrics.ts";
 import type { SpanMetrics } from "./span-metrics.ts";
@@ -170,13 +172,19 @@ export function initTracing(options: TracingOptions = {}, hooks: InternalSetupHo
     sampler,
     spanProcessors,
     idGenerator,
-    instrumentations: createInstrumentations(config.instrumentations, config.ignorePaths),
+    instrumentations: createInstrumentations(config.instrumentations, config.ignorePaths, {
+      sendLogs: config.logsExporter !== "none",
+    }),
     textMapPropagator: createPropagator(config),
     contextManager: new LeanContextManager(),
-    // Tracing only: the span-derived metrics have their own exporter (they need exemplars), and
-    // without these NodeSDK would start OTLP metrics and logs exporters from the environment.
+    // The span-derived metrics have their own exporter (they need exemplars); logs go where
+    // OTEL_LOGS_EXPORTER says, redacted as span attributes are. Given explicitly, so NodeSDK never
+    // starts exporters of its own from the environment.
     metricReaders: [],
-    logRecordProcessors: [],
+    logRecordProcessors: createLogRecordProcessors(
+      config,
+      config.redaction.enabled ? new Redactor(config.redaction) : undefined,
+    ),
   });
   sdk.start();
 

@@ -1,6 +1,6 @@
 // The real OpenTelemetry Collector (built by tools/bootstrap.sh into .tools/bin/otelcol) as the
 // OTLP endpoint of integration tests: OTLP/HTTP and OTLP/gRPC receivers on free 127.0.0.1 ports,
-// traces and metrics written by the `file` exporter as OTLP/JSON lines that the test reads back.
+// traces, metrics and logs written by the `file` exporter as OTLP/JSON lines that the test reads back.
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
@@ -42,6 +42,8 @@ export interface Collector {
   spans(): Promise<ReceivedSpan[]>;
   /** Raw metric export requests (OTLP/JSON) as received. */
   metricRequests(): Promise<unknown[]>;
+  /** Every log record received, with its resource attributes and its own flattened. */
+  logs(): Promise<ReceivedLog[]>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +54,22 @@ async function readLines(path: string): Promise<unknown[]> {
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line));
+}
+
+export interface ReceivedLog {
+  body?: { stringValue?: string };
+  traceId?: string;
+  spanId?: string;
+  severityText?: string;
+  resource: Record<string, string | number | boolean>;
+  attrs: Record<string, string | number | boolean>;
+}
+
+interface LogsRequest {
+  resourceLogs?: {
+    resource?: { attributes?: OtlpKeyValue[] };
+    scopeLogs?: { logRecords?: (Omit<ReceivedLog, "resource" | "attrs"> & { attributes?: OtlpKeyValue[] })[] }[];
+  }[];
 }
 
 interface TracesRequest {
@@ -90,6 +108,7 @@ export async function startCollector(options: { tls?: ReceiverTls } = {}): Promi
   const [httpPort, grpcPort] = await freePorts(2);
   const tracesFile = join(dir, "traces.jsonl");
   const metricsFile = join(dir, "metrics.jsonl");
+  const logsFile = join(dir, "logs.jsonl");
   const config = {
     receivers: {
       otlp: {
@@ -113,12 +132,14 @@ export async function startCollector(options: { tls?: ReceiverTls } = {}): Promi
     exporters: {
       "file/traces": { path: tracesFile, flush_interval: "100ms" },
       "file/metrics": { path: metricsFile, flush_interval: "100ms" },
+      "file/logs": { path: logsFile, flush_interval: "100ms" },
     },
     service: {
       telemetry: { logs: { level: "warn" }, metrics: { level: "none" } },
       pipelines: {
         traces: { receivers: ["otlp"], exporters: ["file/traces"] },
         metrics: { receivers: ["otlp"], exporters: ["file/metrics"] },
+        logs: { receivers: ["otlp"], exporters: ["file/logs"] },
       },
     },
   };
@@ -147,6 +168,18 @@ export async function startCollector(options: { tls?: ReceiverTls } = {}): Promi
       return spans;
     },
     metricRequests: () => readLines(metricsFile),
+    async logs() {
+      const logs: ReceivedLog[] = [];
+      for (const request of (await readLines(logsFile)) as LogsRequest[]) {
+        for (const rl of request.resourceLogs ?? []) {
+          const resource = attributesOf(rl.resource?.attributes);
+          for (const sl of rl.scopeLogs ?? [])
+            for (const { attributes, ...record } of sl.logRecords ?? [])
+              logs.push({ ...record, resource, attrs: attributesOf(attributes) });
+        }
+      }
+      return logs;
+    },
     async stop() {
       await proc.stop();
       await rm(dir, { recursive: true, force: true });

@@ -171,6 +171,11 @@ export const clusterSchema: Check = object({
     ),
     remoteWriteUrl: httpUrl,
     otlpMetricsUrl: httpUrl,
+    otlpLogsUrl: string({
+      pattern: /^(https?:\/\/[^\s/]+(\/\S*)?)?$/,
+      expected: 'an http(s) URL, or "" for no logs pipeline',
+      minLength: 0,
+    }),
   }),
   tempo,
   collector,

@@ -58,6 +58,7 @@ export function defaultsFor(identity: Identity): Omit<Cluster, "identity"> {
       serviceMonitorLabels: { release: "kube-prometheus-stack" },
       remoteWriteUrl: `http://prometheus-operated.${NAMESPACES.monitoring}.svc.cluster.local:9090/api/v1/write`,
       otlpMetricsUrl: `http://prometheus-operated.${NAMESPACES.monitoring}.svc.cluster.local:9090/api/v1/otlp`,
+      otlpLogsUrl: "",
     },
     tempo: {
       mode: "distributed",

@@ -235,6 +235,15 @@ export function serviceNamespace(url: string): string | undefined {
 
 function monitoringRules(cluster: Cluster, issues: Issue[]): void {
   const { monitoring, network } = cluster;
+  // The Collector's NetworkPolicy opens egress to the logs backend's namespace: it must name one.
+  if (monitoring.otlpLogsUrl !== "" && serviceNamespace(monitoring.otlpLogsUrl) === undefined) {
+    issues.push({
+      path: "monitoring.otlpLogsUrl",
+      expected:
+        'a Service inside the cluster (http://<service>.<namespace>.svc[.cluster.local][:port]/…), or "" for no logs pipeline',
+      got: monitoring.otlpLogsUrl,
+    });
+  }
   const urls = [
     ["remoteWriteUrl", "Tempo's"],
     ["otlpMetricsUrl", "the Collector's"],

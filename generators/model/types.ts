@@ -118,6 +118,13 @@ export interface MonitoringModel {
    * @default "http://prometheus-operated.<monitoring namespace>.svc.cluster.local:9090/api/v1/otlp"
    */
   otlpMetricsUrl: string;
+  /**
+   * The platform's logs backend, an OTLP/HTTP receiver inside the cluster
+   * (`http://<service>.<namespace>.svc…`, e.g. Loki's `/otlp` endpoint; the exporter appends
+   * /v1/logs). The receiving Collector tier then gets a logs pipeline, and services may set
+   * OTEL_LOGS_EXPORTER=otlp. "" = no logs pipeline (/v1/logs answers 404). @default ""
+   */
+  otlpLogsUrl: string;
 }
 
 export interface TempoModel {

@@ -364,6 +364,13 @@ const cases: [string, string, string, unknown, string | string[]][] = [
     ],
   ],
   [
+    "a logs backend outside the cluster (the NetworkPolicy needs its namespace)",
+    "staging",
+    "monitoring.otlpLogsUrl",
+    "https://logs.example.com/otlp",
+    'clusters/staging/cluster.ts: monitoring.otlpLogsUrl: a Service inside the cluster (http://<service>.<namespace>.svc[.cluster.local][:port]/…), or "" for no logs pipeline (got "https://logs.example.com/otlp")',
+  ],
+  [
     "an empty OTLP client list",
     "dev",
     "network.otlpClientNamespaces",

@@ -1,6 +1,8 @@
 // The cluster model → values for apps/otel-collector (its values.yaml documents every key; its
 // values.schema.json, enforced by helm, must accept this). Only what the model decides is passed;
 // the chart's defaults hold the rest (receiver limits, memory limiter, batching, ports).
+
+import { serviceNamespace } from "../model/rules.ts";
 import type { Cluster, CollectorModel, Resources, SamplingPolicy } from "../model/types.ts";
 import { IMAGES, NAMESPACES, TEMPO_OTLP_ENDPOINTS } from "../platform.ts";
 import { COLLECTOR_MAX_REQUEST_BYTES } from "./otlp-limits.ts";
@@ -109,6 +111,13 @@ export function collectorValues(cluster: Cluster): Record<string, unknown> {
     },
     serviceMonitor: { enabled: monitoring.prometheusOperator, labels: { ...monitoring.serviceMonitorLabels } },
     metrics: { endpoint: monitoring.otlpMetricsUrl, port: urlPort(monitoring.otlpMetricsUrl) },
+    logs: monitoring.otlpLogsUrl
+      ? {
+          endpoint: monitoring.otlpLogsUrl,
+          namespace: serviceNamespace(monitoring.otlpLogsUrl) ?? "",
+          port: urlPort(monitoring.otlpLogsUrl),
+        }
+      : { endpoint: "" },
   };
 }
 

@@ -236,6 +236,31 @@ metrics:
   exporters: [otlp_http/prometheus]
 {{- end -}}
 
+{{/* The exporter of the logs pipeline: the platform's logs backend over OTLP/HTTP (values: logs). */}}
+{{- define "otelcol.config.logsExporter" -}}
+otlp_http/logs:
+  endpoint: {{ .Values.logs.endpoint }}
+  timeout: {{ .Values.logs.timeout }}
+  # In memory, as for metrics: a pod that dies loses what it holds; services' SDKs retry refusals.
+  sending_queue:
+    enabled: true
+  retry_on_failure:
+    enabled: true
+    max_elapsed_time: 60s
+{{- end -}}
+
+{{/*
+The logs pipeline of the receiving tier: what services' loggers send is limited, stamped with the
+pod's Kubernetes attributes and the cluster, redacted as spans are (the same key and value rules),
+batched and forwarded. Only with logs.endpoint set: without a pipeline /v1/logs answers 404.
+*/}}
+{{- define "otelcol.config.logsPipeline" -}}
+logs:
+  receivers: [otlp]
+  processors: [memory_limiter, {{ include "otelcol.config.enrichIds" . }}, batch]
+  exporters: [otlp_http/logs]
+{{- end -}}
+
 {{/* The whole config of a tier: (dict "root" $ "tier" "<tier>"). */}}
 {{- define "otelcol.config" -}}
 {{- $root := .root -}}
@@ -254,6 +279,9 @@ exporters:
   {{- if $v.metrics.endpoint }}
   {{- include "otelcol.config.metricsExporter" $root | nindent 2 }}
   {{- end }}
+  {{- if $v.logs.endpoint }}
+  {{- include "otelcol.config.logsExporter" $root | nindent 2 }}
+  {{- end }}
 service:
   extensions: [health_check, file_storage/queue]
   pipelines:
@@ -264,6 +292,9 @@ service:
     {{- if $v.metrics.endpoint }}
     {{- include "otelcol.config.metricsPipeline" $root | nindent 4 }}
     {{- end }}
+    {{- if $v.logs.endpoint }}
+    {{- include "otelcol.config.logsPipeline" $root | nindent 4 }}
+    {{- end }}
   {{- include "otelcol.config.telemetry" $root | nindent 2 }}
 {{- else if eq .tier "front" }}
 extensions:
@@ -273,13 +304,16 @@ receivers:
 processors:
   {{- include "otelcol.config.memoryLimiter" $root | nindent 2 }}
   {{- include "otelcol.config.enrichProcessors" $root | nindent 2 }}
-  {{- if $v.metrics.endpoint }}
-  # Metrics only: spans are batched by the gateway, after tail sampling.
+  {{- if or $v.metrics.endpoint $v.logs.endpoint }}
+  # Metrics and logs only: spans are batched by the gateway, after tail sampling.
   {{- include "otelcol.config.batch" $root | nindent 2 }}
   {{- end }}
 exporters:
   {{- if $v.metrics.endpoint }}
   {{- include "otelcol.config.metricsExporter" $root | nindent 2 }}
+  {{- end }}
+  {{- if $v.logs.endpoint }}
+  {{- include "otelcol.config.logsExporter" $root | nindent 2 }}
   {{- end }}
   # Every span of a trace goes to the same gateway pod, so tail sampling sees whole traces.
   load_balancing:
@@ -318,6 +352,9 @@ service:
       exporters: [load_balancing]
     {{- if $v.metrics.endpoint }}
     {{- include "otelcol.config.metricsPipeline" $root | nindent 4 }}
+    {{- end }}
+    {{- if $v.logs.endpoint }}
+    {{- include "otelcol.config.logsPipeline" $root | nindent 4 }}
     {{- end }}
   {{- include "otelcol.config.telemetry" $root | nindent 2 }}
 {{- else if eq .tier "gateway" }}

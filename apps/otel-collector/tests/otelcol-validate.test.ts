@@ -43,6 +43,26 @@ for (const env of ENVS) {
   });
 }
 
+// No cluster has a logs backend yet: the logs pipeline, rendered for one, on both receiving tiers.
+const LOGS = {
+  logs: { endpoint: "http://loki-gateway.loki.svc.cluster.local/otlp", namespace: "loki", port: 80, timeout: "10s" },
+};
+
+for (const env of ["dev", "staging"] as const) {
+  test(`${env} with a logs backend: the receiving tier's logs pipeline passes otelcol validate`, async () => {
+    const r = await render(env, LOGS);
+    const tier = env === "dev" ? "collector" : "front";
+    const config = r.configs.get(tier);
+    assert.equal(config?.service.pipelines.logs.exporters, ["otlp_http/logs"]);
+    assert.equal(config?.service.pipelines.logs.processors.at(0), "memory_limiter");
+    assert.ok(config?.service.pipelines.logs.processors.includes("k8s_attributes"));
+    assert.is(config?.exporters["otlp_http/logs"].endpoint, LOGS.logs.endpoint);
+    const result = await validate(r.configTexts.get(tier) as string);
+    assert.ok(result.ok, result.stderr);
+    assert.is(r.configs.get("gateway")?.service.pipelines.logs, undefined, "the gateway has no logs to handle");
+  });
+}
+
 async function gatewayConfig(): Promise<CollectorConfig> {
   const config = (await render("prod")).configs.get("gateway");
   if (!config) throw new Error("prod renders no gateway config");

@@ -624,6 +624,21 @@ test("NetworkPolicies: default deny, OTLP only from the allowed namespaces, gate
   );
 });
 
+test("logs: no pipeline without a backend; with one, egress to its namespace and port from the receiving tier only", async () => {
+  for (const env of ENVS) {
+    for (const config of (await rendered(env)).configs.values()) assert.is(config.service.pipelines.logs, undefined);
+  }
+  const r = await render("staging", {
+    logs: { endpoint: "http://loki-gateway.loki.svc.cluster.local/otlp", namespace: "loki", port: 80, timeout: "10s" },
+  });
+  const egress = (name: string) =>
+    JSON.stringify(find(r.objects, "NetworkPolicy", name).spec.egress ?? []).includes(
+      '"kubernetes.io/metadata.name":"loki"',
+    );
+  assert.ok(egress("otel-collector-front"), "the front may reach the logs backend");
+  assert.not.ok(egress("otel-collector-gateway"), "the gateway may not");
+});
+
 test("the ServiceMonitor scrapes the metrics Service, which exposes the telemetry reader's port", async () => {
   const r = await rendered("prod");
   const sm = find(r.objects, "ServiceMonitor", "otel-collector");

@@ -1,20 +1,23 @@
-// mTLS for both signals: a real Collector whose OTLP/HTTP receiver requires client certificates
+// mTLS for every signal: a real Collector whose OTLP/HTTP receiver requires client certificates
 // from its CA (as prod's front tier can), and the preload configured only by the standard
 // variables (OTEL_EXPORTER_OTLP_CERTIFICATE, _CLIENT_CERTIFICATE, _CLIENT_KEY). A service that
-// presents a certificate gets its spans and its span metrics in; one without is refused, counts
-// every loss, and keeps serving. Certificates are made here by openssl and thrown away.
+// presents a certificate gets its spans, its span metrics and its log records in; one without is
+// refused, counts every loss, and keeps serving. Certificates are made here by openssl and thrown
+// away.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { type RunningProcess, waitFor } from "../../scripts/process.ts";
+import { freePort } from "../../scripts/ports.ts";
+import { type RunningProcess, startProcess, untracedEnv, waitFor } from "../../scripts/process.ts";
 import { CLIENT_EXTENSIONS, newCa, newCert, SERVER_EXTENSIONS } from "../../scripts/tls.ts";
+import { terminate } from "../../test/support/platform.ts";
 import { ensureBuilt } from "../scripts/build.ts";
 import { startFrontend } from "./fixture-service.ts";
 import { type Collector, startCollector } from "./otelcol.ts";
 
-const test = suite("mTLS: traces and metrics with a client certificate");
+const test = suite("mTLS: traces, metrics and logs with a client certificate");
 
 let dir = "";
 let collector: Collector | undefined;
@@ -101,6 +104,47 @@ test("without one: refused at the handshake, every loss counted, the service kee
   const spans = (await (collector as Collector).spans()).filter((s) => s.resource["service.name"] === "intruder");
   assert.equal(spans, [], "nothing got in");
   assert.not.match(JSON.stringify(await (collector as Collector).metricRequests()), /"intruder"/);
+});
+
+test("with a client certificate: log records are accepted too", async () => {
+  const port = await freePort();
+  const fixtures = join(import.meta.dirname, "fixtures");
+  const proc = startProcess(
+    process.execPath,
+    ["--import", "@greenlang/tracing/register", join(fixtures, "logging.mjs")],
+    {
+      cwd: fixtures,
+      env: {
+        ...untracedEnv(),
+        PORT: String(port),
+        OTEL_SERVICE_NAME: "ledger-logs",
+        OTEL_EXPORTER_OTLP_ENDPOINT: (collector as Collector).httpEndpoint,
+        OTEL_EXPORTER_OTLP_CERTIFICATE: join(dir, "ca.crt"),
+        OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: join(dir, "client.crt"),
+        OTEL_EXPORTER_OTLP_CLIENT_KEY: join(dir, "client.key"),
+        OTEL_METRICS_EXPORTER: "none",
+        OTEL_LOGS_EXPORTER: "otlp",
+        OTEL_LOG_LEVEL: "error",
+      },
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor("logging service", async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined), {
+    process: proc,
+  });
+  await (await fetch(`${url}/order/7`)).arrayBuffer();
+  await terminate(proc);
+  const logs = await waitFor(
+    "log records over mTLS",
+    async () => {
+      const received = (await (collector as Collector).logs()).filter(
+        (l) => l.resource["service.name"] === "ledger-logs",
+      );
+      return received.length >= 4 ? received : undefined;
+    },
+    { timeoutMs: 20_000, intervalMs: 250 },
+  );
+  assert.ok(logs.some((l) => l.body?.stringValue?.startsWith("order /order/7")));
 });
 
 test.run();

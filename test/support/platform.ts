@@ -24,6 +24,17 @@ export async function committedCollectorConfigs(env: string): Promise<Map<string
   return configs;
 }
 
+/** A two-tier cluster's committed front and gateway configs; throws naming the folder when it has none. */
+export async function committedTwoTierConfigs(
+  env: string,
+): Promise<{ front: CollectorConfig; gateway: CollectorConfig }> {
+  const configs = await committedCollectorConfigs(env);
+  const front = configs.get("front");
+  const gateway = configs.get("gateway");
+  if (!front || !gateway) throw new Error(`clusters/${env}/otel-collector has no front and gateway tiers`);
+  return { front, gateway };
+}
+
 /** The cluster's name as the committed tree carries it (Argo CD root Application's instance label). */
 export async function clusterIdentity(env: string): Promise<{ name: string; environment: string }> {
   const configs = await committedCollectorConfigs(env);

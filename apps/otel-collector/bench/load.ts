@@ -19,7 +19,7 @@ import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { spansEndedBy } from "../../../sdk/test/support.ts";
 import type { Jaeger } from "../../../test/support/jaeger.ts";
-import { committedCollectorConfigs } from "../../../test/support/platform.ts";
+import { committedCollectorConfigs, committedTwoTierConfigs } from "../../../test/support/platform.ts";
 import { type RunningCollector, startCollector } from "../tests/collector-process.ts";
 import { forLoopback, loopbackPorts, metric } from "../tests/loopback.ts";
 import type { CollectorConfig } from "../tests/render.ts";
@@ -332,10 +332,7 @@ export async function startBaseline(dir: string, store: Jaeger): Promise<Topolog
  * gateways (persistent queues in `dir`), which export to `store`.
  */
 export async function startTwoTier(env: string, dir: string, store: Jaeger, gateways = 2): Promise<Topology> {
-  const configs = await committedCollectorConfigs(env);
-  const front = configs.get("front");
-  const gateway = configs.get("gateway");
-  if (!front || !gateway) throw new Error(`clusters/${env}/otel-collector has no front and gateway tiers`);
+  const { front, gateway } = await committedTwoTierConfigs(env);
   const tiers: Tier[] = [];
   for (let n = 0; n < gateways; n++) {
     const ports = await loopbackPorts();

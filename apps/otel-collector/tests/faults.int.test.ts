@@ -22,7 +22,7 @@ import { TcpDoor } from "../../../scripts/tcp-door.ts";
 import { ensureBuilt } from "../../../sdk/scripts/build.ts";
 import { startFrontend } from "../../../sdk/test/fixture-service.ts";
 import { type Jaeger, startJaeger } from "../../../test/support/jaeger.ts";
-import { committedCollectorConfigs } from "../../../test/support/platform.ts";
+import { committedCollectorConfigs, committedTwoTierConfigs } from "../../../test/support/platform.ts";
 import { startCollector, stopAll } from "./collector-process.ts";
 import { forLoopback, loopbackPorts, metric } from "./loopback.ts";
 import { sendSpans } from "./otlp-client.ts";
@@ -67,10 +67,7 @@ async function send(front: string, count: number, everyMs: number): Promise<void
 }
 
 test("everything queued during the outage is delivered once the store is back; the ledger balances", async () => {
-  const configs = await committedCollectorConfigs("staging");
-  const front = configs.get("front");
-  const gateway = configs.get("gateway");
-  if (!front || !gateway) throw new Error("clusters/staging/otel-collector has no front and gateway tiers");
+  const { front, gateway } = await committedTwoTierConfigs("staging");
   const storePort = Number((store as Jaeger).otlpGrpcEndpoint.split(":").pop());
   door = new TcpDoor(await freePort(), storePort);
   await door.up();
@@ -141,10 +138,7 @@ test("a gateway killed mid-stream and restarted: queued and retried traces arriv
   await door?.down();
   door = undefined;
   const service = "crash";
-  const configs = await committedCollectorConfigs("staging");
-  const front = configs.get("front");
-  const gateway = configs.get("gateway");
-  if (!front || !gateway) throw new Error("clusters/staging/otel-collector has no front and gateway tiers");
+  const { front, gateway } = await committedTwoTierConfigs("staging");
   const gatewayPorts = await loopbackPorts();
   const gatewayConfig = forLoopback(gateway, gatewayPorts, {
     tempo: (store as Jaeger).otlpGrpcEndpoint,

@@ -10,7 +10,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { parse } from "yaml";
 import { waitFor } from "../../../scripts/process.ts";
-import { committedCollectorConfigs } from "../../../test/support/platform.ts";
+import { committedCollectorConfigs, committedTwoTierConfigs } from "../../../test/support/platform.ts";
 import { startCollector, startStore, stopAll, storedSpans } from "./collector-process.ts";
 import { forLoopback, loopbackPorts, metric } from "./loopback.ts";
 import { newTraceId, sendSpans } from "./otlp-client.ts";
@@ -46,10 +46,7 @@ async function tempoLimitMiB(): Promise<number> {
 async function run(name: string, gatewayChange: (config: CollectorConfig) => void) {
   const limit = await tempoLimitMiB();
   const store = await startStore(dir, undefined, { maxRecvMsgSizeMiB: limit });
-  const configs = await committedCollectorConfigs("staging");
-  const front = configs.get("front");
-  const gateway = configs.get("gateway");
-  if (!front || !gateway) throw new Error("clusters/staging/otel-collector has no front and gateway tiers");
+  const { front, gateway } = await committedTwoTierConfigs("staging");
   const gatewayPorts = await loopbackPorts();
   const gatewayConfig = forLoopback(gateway, gatewayPorts, {
     tempo: store.endpoint,

@@ -27,7 +27,7 @@ import { TcpBalancer } from "../../../scripts/tcp-balancer.ts";
 import { ensureBuilt } from "../../../sdk/scripts/build.ts";
 import { startFrontend } from "../../../sdk/test/fixture-service.ts";
 import { type Jaeger, spansOf, startJaeger } from "../../../test/support/jaeger.ts";
-import { committedCollectorConfigs } from "../../../test/support/platform.ts";
+import { committedTwoTierConfigs } from "../../../test/support/platform.ts";
 import { type RunningCollector, startCollector, stopAll } from "./collector-process.ts";
 import { forLoopback, loopbackPorts, metric } from "./loopback.ts";
 import { newTraceId, sendSpans } from "./otlp-client.ts";
@@ -128,10 +128,7 @@ class Platform {
 
   /** Gateway i exports to `stores[i]` (or all to `stores[0]`). */
   static async start(name: string, stores: Jaeger[]): Promise<Platform> {
-    const configs = await committedCollectorConfigs("staging");
-    const front = configs.get("front");
-    const gateway = configs.get("gateway");
-    if (!front || !gateway) throw new Error("clusters/staging/otel-collector has no front and gateway tiers");
+    const { front, gateway } = await committedTwoTierConfigs("staging");
     const hostname = front.exporters.load_balancing.resolver?.dns?.hostname;
     if (!hostname) throw new Error("staging's front does not resolve its gateways by DNS");
     const platform = new Platform(

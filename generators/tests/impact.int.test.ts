@@ -7,21 +7,14 @@ import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { COMMENT_MARKER } from "../impact/report.ts";
-import { REPO, removeScratch, runGenerate, scratchRepo } from "./scratch.ts";
+import { gitIn, REPO, removeScratch, runGenerate, scratchRepo } from "./scratch.ts";
 
 const test = suite("impact CLI and generate's guard");
 const CLI = join(REPO, "generators", "impact-cli.ts");
 const RISK = "scale-down@staging/StatefulSet/otel-collector-gateway";
 let root = "";
 
-function git(...args: string[]): string {
-  const run = spawnSync("git", ["-c", "user.email=ci@example.test", "-c", "user.name=CI", ...args], {
-    cwd: root,
-    encoding: "utf8",
-  });
-  if (run.status !== 0) throw new Error(`git ${args.join(" ")}: ${run.stderr}`);
-  return run.stdout;
-}
+const git = (...args: string[]) => gitIn(root, ...args);
 
 function impact(...args: string[]) {
   return spawnSync(process.execPath, [CLI, "--root", root, ...args], { encoding: "utf8", timeout: 60_000 });

@@ -6,20 +6,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { REPO, removeScratch, runGenerate, scratchRepo } from "./scratch.ts";
+import { gitIn, REPO, removeScratch, runGenerate, scratchRepo } from "./scratch.ts";
 
 const test = suite("promote CLI");
 const CLI = join(REPO, "generators", "promote-cli.ts");
 let root = "";
 
-function git(...args: string[]): string {
-  const run = spawnSync("git", ["-c", "user.email=ci@example.test", "-c", "user.name=CI", ...args], {
-    cwd: root,
-    encoding: "utf8",
-  });
-  if (run.status !== 0) throw new Error(`git ${args.join(" ")}: ${run.stderr}`);
-  return run.stdout.trim();
-}
+const git = (...args: string[]) => gitIn(root, ...args).trim();
 
 function promote(...args: string[]) {
   return spawnSync(process.execPath, [CLI, "--root", root, ...args], { encoding: "utf8", timeout: 60_000 });

@@ -61,6 +61,16 @@ async function linkCharts(root: string): Promise<void> {
   }
 }
 
+/** git in a scratch repository, as a CI identity; throws with git's own words when it fails. */
+export function gitIn(root: string, ...args: string[]): string {
+  const run = spawnSync("git", ["-c", "user.email=ci@example.test", "-c", "user.name=CI", ...args], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (run.status !== 0) throw new Error(`git ${args.join(" ")}: ${run.stderr}`);
+  return run.stdout;
+}
+
 export async function removeScratch(root: string): Promise<void> {
   await rm(root, { recursive: true, force: true });
 }

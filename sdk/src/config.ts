@@ -563,6 +563,14 @@ export function resolveConfig(options: TracingOptions = {}, environment: Env = p
     }
     return chosen;
   };
+  // One exporter per signal: the option if given (strict), else the variable (fail open).
+  const exporterOf = <T extends string>(
+    setting: string,
+    given: T | undefined,
+    variable: string,
+    allowed: readonly T[],
+    fallback: T,
+  ): T => (given !== undefined ? oneOf<T>(setting, given, allowed) : firstSupported(variable, allowed, fallback));
 
   const config: TracingConfig = {
     disabled,
@@ -576,14 +584,14 @@ export function resolveConfig(options: TracingOptions = {}, environment: Env = p
     resourceAttributes,
     serviceInstanceId: resourceAttributes["service.instance.id"] ?? env.raw("K8S_POD_UID") ?? randomUUID(),
     protocol,
-    tracesExporter:
-      options.tracesExporter !== undefined
-        ? oneOf<TracesExporterKind>("tracesExporter", options.tracesExporter, TRACES_EXPORTERS)
-        : firstSupported("OTEL_TRACES_EXPORTER", TRACES_EXPORTERS, "otlp"),
-    logsExporter:
-      options.logsExporter !== undefined
-        ? oneOf<LogsExporterKind>("logsExporter", options.logsExporter, LOGS_EXPORTERS)
-        : firstSupported("OTEL_LOGS_EXPORTER", LOGS_EXPORTERS, "none"),
+    tracesExporter: exporterOf(
+      "tracesExporter",
+      options.tracesExporter,
+      "OTEL_TRACES_EXPORTER",
+      TRACES_EXPORTERS,
+      "otlp",
+    ),
+    logsExporter: exporterOf("logsExporter", options.logsExporter, "OTEL_LOGS_EXPORTER", LOGS_EXPORTERS, "none"),
     ...resolveEndpoints(options, env, protocol),
     headers,
     timeoutMillis,
@@ -604,10 +612,13 @@ export function resolveConfig(options: TracingOptions = {}, environment: Env = p
             (v, s) => oneOf(s, v, RESPONSE_HEADERS),
             "traceparent" as TraceResponseHeader,
           ),
-    metricsExporter:
-      options.metricsExporter !== undefined
-        ? oneOf<MetricsExporterKind>("metricsExporter", options.metricsExporter, METRICS_EXPORTERS)
-        : firstSupported("OTEL_METRICS_EXPORTER", METRICS_EXPORTERS, "otlp"),
+    metricsExporter: exporterOf(
+      "metricsExporter",
+      options.metricsExporter,
+      "OTEL_METRICS_EXPORTER",
+      METRICS_EXPORTERS,
+      "otlp",
+    ),
     metricsIntervalMillis:
       options.metricsIntervalMillis !== undefined
         ? integer("metricsIntervalMillis", options.metricsIntervalMillis, 100)

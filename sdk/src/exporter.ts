@@ -86,15 +86,21 @@ function httpExporter(config: ExporterSettings, serializer: TraceSerializer, con
   );
 }
 
+/** OTLP headers as gRPC metadata, for every signal exported over gRPC. */
+export function grpcMetadata(headers: Record<string, string>): ReturnType<typeof createEmptyMetadata> {
+  const metadata = createEmptyMetadata();
+  for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
+  return metadata;
+}
+
 /** The exporter for `OTEL_TRACES_EXPORTER` (otlp or console); undefined for `none`. */
 export function createSpanExporter(config: ExporterSettings): SpanExporter | undefined {
   if (config.tracesExporter === "none") return undefined;
   if (config.tracesExporter === "console") return new ConsoleSpanExporter();
   switch (config.protocol) {
     case "grpc": {
-      // gRPC credentials follow the URL scheme (http: insecure, https: TLS); headers become metadata.
-      const metadata = createEmptyMetadata();
-      for (const [key, value] of Object.entries(config.headers)) metadata.set(key, value);
+      // gRPC credentials follow the URL scheme (http: insecure, https: TLS).
+      const metadata = grpcMetadata(config.headers);
       const compression = config.compression === "gzip" ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
       return new GrpcExporter({
         url: config.tracesEndpoint,

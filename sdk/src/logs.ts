@@ -16,6 +16,7 @@ import {
   SimpleLogRecordProcessor,
 } from "@opentelemetry/sdk-logs";
 import type { TracingConfig } from "./config.ts";
+import { grpcMetadata } from "./exporter.ts";
 import { type Redactor, redactString } from "./redaction.ts";
 
 /** Redacts each record's attributes as a span's are, and a string body by content. */
@@ -47,7 +48,11 @@ function otlpLogExporter(config: LogsSettings): LogRecordExporter {
   const options = { url: config.logsEndpoint, headers: config.headers, timeoutMillis: config.timeoutMillis };
   switch (config.protocol) {
     case "grpc":
-      return new GrpcLogExporter({ url: config.logsEndpoint, timeoutMillis: config.timeoutMillis });
+      return new GrpcLogExporter({
+        url: config.logsEndpoint,
+        timeoutMillis: config.timeoutMillis,
+        metadata: grpcMetadata(config.headers),
+      });
     case "http/json":
       return new JsonLogExporter(options);
     default:

@@ -26,6 +26,8 @@ export interface SpanPipeline {
   spanMetrics: SpanMetrics | undefined;
   /** The exporter's retry wrapper, stopped first at shutdown; undefined without an exporter. */
   retrying: RetryingSpanExporter | undefined;
+  /** The redaction spans go through; log records (logs.ts) use the same one. Undefined when off. */
+  redactor: Redactor | undefined;
 }
 
 /**
@@ -86,10 +88,12 @@ export function createSpanPipeline(config: TracingConfig, exporter: SpanExporter
       selfObsMeterProvider: dropCounter,
     });
   const spanMetrics = config.metricsExporter === "none" ? undefined : new SpanMetrics();
+  // One redactor for the process: log records (logs.ts) go through the same rules and key cache.
+  const redactor = config.redaction.enabled ? new Redactor(config.redaction) : undefined;
   const enrichment = new EnrichmentSpanProcessor({
     tenantBaggageKey: config.tenantBaggageKey,
     userBaggageKey: config.userBaggageKey,
-    redactor: config.redaction.enabled ? new Redactor(config.redaction) : undefined,
+    redactor,
   });
   const sampler = createSampler(
     {
@@ -108,5 +112,6 @@ export function createSpanPipeline(config: TracingConfig, exporter: SpanExporter
     dropCounter,
     spanMetrics,
     retrying,
+    redactor,
   };
 }

@@ -26,7 +26,6 @@ import { JaegerPropagator } from "./jaeger-propagator.ts";
 import { createLogRecordProcessors } from "./logs.ts";
 import { OtlpJsonMetricsPusher, PrometheusEndpoint } from "./metrics-export.ts";
 import { createSpanPipeline } from "./pipeline.ts";
-import { Redactor } from "./redaction.ts";
 import { buildResource } from "./resource.ts";
 import { RuntimeMetrics } from "./runtime-metrics.ts";
 import type { SpanMetrics } from "./span-metrics.ts";
@@ -161,10 +160,8 @@ export function initTracing(options: TracingOptions = {}, hooks: InternalSetupHo
   }
 
   const resource: Resource = buildResource(config);
-  const { sampler, idGenerator, spanProcessors, batch, dropCounter, spanMetrics, retrying } = createSpanPipeline(
-    config,
-    hooks.exporter ?? createSpanExporter(config),
-  );
+  const { sampler, idGenerator, spanProcessors, batch, dropCounter, spanMetrics, retrying, redactor } =
+    createSpanPipeline(config, hooks.exporter ?? createSpanExporter(config));
 
   const sdk = new NodeSDK({
     resource,
@@ -181,10 +178,7 @@ export function initTracing(options: TracingOptions = {}, hooks: InternalSetupHo
     // OTEL_LOGS_EXPORTER says, redacted as span attributes are. Given explicitly, so NodeSDK never
     // starts exporters of its own from the environment.
     metricReaders: [],
-    logRecordProcessors: createLogRecordProcessors(
-      config,
-      config.redaction.enabled ? new Redactor(config.redaction) : undefined,
-    ),
+    logRecordProcessors: createLogRecordProcessors(config, redactor),
   });
   sdk.start();
 

@@ -2,11 +2,17 @@
 // its own Node process (uvu prints each file's totals), groups the totals by suite, and ends with
 // the line CI reads: `N passed, N failed`.
 //
-//   *.test.ts       unit tests, beside what they test; run two at a time
-//   *.int.test.ts   integration tests (real processes on loopback); run one at a time, after
+//   *.test.ts       unit tests, beside what they test; one per core at a time
+//   *.int.test.ts   integration tests (real processes on loopback); after the unit tests, two
+//                   at a time: most of their time is spent waiting on the processes they start
+//                   (decision windows, drains, outages), about a quarter of one core on average,
+//                   so two at once share the machine without slowing each other's waits. A file
+//                   whose timing must not share the machine says so in a `// runs alone: <why>`
+//                   line and runs by itself after the others.
 //
 // Flags: --unit, --integration (only that kind), --filter <substring of the path>.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { sep } from "node:path";
 import { stripVTControlCharacters } from "node:util";
@@ -15,6 +21,12 @@ import { findRepoFiles, ROOT } from "../scripts/repo-files.ts";
 
 // Generous: the slowest integration file starts several real processes; a hung file must still end.
 const FILE_TIMEOUT_MS = 10 * 60_000;
+const INTEGRATION_JOBS = 2;
+
+/** Whether an integration file asks to run by itself (`// runs alone: <why>`). */
+function runsAlone(file: string): boolean {
+  return /^\/\/ runs alone: \S/m.test(readFileSync(file, "utf8"));
+}
 
 interface FileResult {
   file: string;
@@ -24,6 +36,8 @@ interface FileResult {
   skipped: number;
   output: string;
   crashed: string | null;
+  /** Wall-clock seconds, printed so the slowest files are easy to find when CI nears its budget. */
+  seconds: number;
 }
 
 /** A suite is the first two path segments for apps/ and the first one elsewhere: apps/tempo, sdk, … */
@@ -43,6 +57,7 @@ function parseTotals(output: string): { total: number; passed: number; skipped: 
 }
 
 function runFile(file: string): Promise<FileResult> {
+  const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [file], {
       cwd: ROOT,
@@ -61,14 +76,15 @@ function runFile(file: string): Promise<FileResult> {
       clearTimeout(timer);
       const totals = parseTotals(output);
       const suite = suiteOf(file);
+      const seconds = (performance.now() - started) / 1000;
       if (!totals) {
         const why = signal ? `killed by ${signal}` : `exited ${code} without uvu totals`;
-        resolve({ file, suite, passed: 0, failed: 1, skipped: 0, output, crashed: why });
+        resolve({ file, suite, passed: 0, failed: 1, skipped: 0, output, crashed: why, seconds });
         return;
       }
       // A file can report all tests passed yet exit non-zero (an error after the run): count it.
       const failed = totals.total - totals.passed + (code !== 0 && totals.total === totals.passed ? 1 : 0);
-      resolve({ file, suite, passed: totals.passed, failed, skipped: totals.skipped, output, crashed: null });
+      resolve({ file, suite, passed: totals.passed, failed, skipped: totals.skipped, output, crashed: null, seconds });
     });
   });
 }
@@ -91,7 +107,7 @@ async function runAll(files: string[], concurrency: number): Promise<FileResult[
 function report(result: FileResult): void {
   const mark = result.failed === 0 ? "ok  " : "FAIL";
   console.log(
-    `${mark} ${result.file}  (${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ""})`,
+    `${mark} ${result.file}  (${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ""})  ${result.seconds.toFixed(1)} s`,
   );
   if (result.failed > 0) {
     if (result.crashed) console.log(`     ${result.crashed}`);
@@ -115,7 +131,15 @@ if (tools.length > 0) ensureTools(ROOT, tools);
 
 const results: FileResult[] = [];
 if (only !== "integration") results.push(...(await runAll(unit, Math.max(1, availableParallelism()))));
-if (only !== "unit") results.push(...(await runAll(integration, 1)));
+if (only !== "unit") {
+  const alone = integration.filter(runsAlone);
+  // The end-to-end files (test/integration/: Argo CD, the whole platform) are the longest; started
+  // first, they run beside the others instead of alone at the end.
+  const pooled = integration.filter((f) => !alone.includes(f));
+  const endToEnd = pooled.filter((f) => f.startsWith(`test${sep}integration${sep}`));
+  results.push(...(await runAll([...endToEnd, ...pooled.filter((f) => !endToEnd.includes(f))], INTEGRATION_JOBS)));
+  results.push(...(await runAll(alone, 1)));
+}
 
 const bySuite = new Map<string, { passed: number; failed: number; skipped: number; files: number }>();
 for (const r of results) {

@@ -1,7 +1,6 @@
-// The span pipeline of the distribution, in processing order: enrichment and redaction, the
-// metrics bridge, then the batch processor whose drops the DropCounter accounts for; plus the
-// sampler, which also stamps the cluster and service version on every span, and the id
-// generator. Built apart from the SDK start so benchmarks can run exactly this pipeline on a bare
+// The span pipeline of the distribution, in processing order: enrichment (cluster, service
+// version, tenant, user) and redaction, the metrics bridge, then the batch processor whose drops
+// the DropCounter accounts for; plus the sampler and the id generator. Built apart from the SDK start so benchmarks can run exactly this pipeline on a bare
 // TracerProvider next to the upstream defaults.
 import type { Context } from "@opentelemetry/api";
 import type { IdGenerator, ReadableSpan, Sampler, Span, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace";
@@ -91,19 +90,17 @@ export function createSpanPipeline(config: TracingConfig, exporter: SpanExporter
   // One redactor for the process: log records (logs.ts) go through the same rules and key cache.
   const redactor = config.redaction.enabled ? new Redactor(config.redaction) : undefined;
   const enrichment = new EnrichmentSpanProcessor({
+    constantAttributes: constantSpanAttributes(config.cluster, config.serviceVersion),
     tenantBaggageKey: config.tenantBaggageKey,
     userBaggageKey: config.userBaggageKey,
     redactor,
   });
-  const sampler = createSampler(
-    {
-      serviceName: config.serviceName,
-      ratio: config.samplingRatio,
-      rules: config.samplingRules,
-      ignorePaths: config.ignorePaths,
-    },
-    constantSpanAttributes(config.cluster, config.serviceVersion),
-  );
+  const sampler = createSampler({
+    serviceName: config.serviceName,
+    ratio: config.samplingRatio,
+    rules: config.samplingRules,
+    ignorePaths: config.ignorePaths,
+  });
   return {
     sampler,
     idGenerator: new CryptoIdGenerator(),

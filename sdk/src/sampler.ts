@@ -44,7 +44,7 @@ function samplerFor(ratio: number): Sampler {
 /**
  * Parent-based rule sampling in one step: a span with a parent follows the parent's decision; a
  * span that starts a trace is dropped on an ignored path, else sampled by the first matching
- * rule's ratio, else by the default ratio. Recorded spans carry `spanAttributes`. This runs for
+ * rule's ratio, else by the default ratio. This runs for
  * every span the service starts, so the usual outcomes are shared immutable results (the
  * SamplingResult contract allows it) and the common configuration, keep everything but health
  * checks, decides a root span with one lookup.
@@ -55,10 +55,9 @@ export class RuleBasedSampler implements Sampler {
   readonly #fallbackRatio: number;
   readonly #keepAll: boolean;
   readonly #isIgnoredPath: (path: string) => boolean;
-  readonly #stamp: Readonly<Attributes> | undefined;
-  readonly #sampled: SamplingResult;
+  readonly #sampled: SamplingResult = Object.freeze({ decision: SamplingDecision.RECORD_AND_SAMPLED });
 
-  constructor(settings: SamplerSettings, spanAttributes: Attributes = {}) {
+  constructor(settings: SamplerSettings) {
     this.#rules = settings.rules
       .filter((rule) => rule.service === undefined || rule.service === settings.serviceName)
       .map((rule) => ({
@@ -71,12 +70,6 @@ export class RuleBasedSampler implements Sampler {
     this.#fallbackRatio = settings.ratio;
     this.#keepAll = this.#rules.length === 0 && settings.ratio >= 1;
     this.#isIgnoredPath = compileGlobs(settings.ignorePaths);
-    this.#stamp = Object.keys(spanAttributes).length === 0 ? undefined : Object.freeze({ ...spanAttributes });
-    this.#sampled = Object.freeze(
-      this.#stamp === undefined
-        ? { decision: SamplingDecision.RECORD_AND_SAMPLED }
-        : { decision: SamplingDecision.RECORD_AND_SAMPLED, attributes: this.#stamp },
-    );
   }
 
   shouldSample(
@@ -108,7 +101,7 @@ export class RuleBasedSampler implements Sampler {
     );
   }
 
-  /** A ratio sampler's result, with the ratio recorded on kept spans and the constant attributes. */
+  /** A ratio sampler's result, with the ratio recorded on kept spans. */
   #stamped(result: SamplingResult, ratio: number): SamplingResult {
     if (result.decision === SamplingDecision.NOT_RECORD) return result;
     if (
@@ -121,7 +114,7 @@ export class RuleBasedSampler implements Sampler {
     const ratioAttribute = ratio < 1 && result.decision === SamplingDecision.RECORD_AND_SAMPLED;
     return {
       ...result,
-      attributes: { ...this.#stamp, ...result.attributes, ...(ratioAttribute ? { [ATTR_SAMPLING_RATIO]: ratio } : {}) },
+      attributes: { ...result.attributes, ...(ratioAttribute ? { [ATTR_SAMPLING_RATIO]: ratio } : {}) },
     };
   }
 
@@ -130,7 +123,7 @@ export class RuleBasedSampler implements Sampler {
   }
 }
 
-/** Parent-based rule sampling; `spanAttributes` (if any) are stamped on every recorded span. */
-export function createSampler(settings: SamplerSettings, spanAttributes: Attributes = {}): Sampler {
-  return new RuleBasedSampler(settings, spanAttributes);
+/** Parent-based rule sampling (the cluster and version are stamped by the enrichment processor). */
+export function createSampler(settings: SamplerSettings): Sampler {
+  return new RuleBasedSampler(settings);
 }

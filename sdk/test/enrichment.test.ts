@@ -1,26 +1,28 @@
 // The enrichment processor: tenant and user come from baggage, cluster and version are stamped on
-// every span (through the sampler, as the pipeline wires it), and redaction covers attributes set
-// at any time, event attributes and the status message.
+// every span (within the SDK's attribute limits), and redaction covers attributes set at any time,
+// event attributes and the status message.
 import { propagation, ROOT_CONTEXT, SpanStatusCode, trace } from "@opentelemetry/api";
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import { InMemorySpanExporter, SimpleSpanProcessor, type SpanLimits, TracerProvider } from "@opentelemetry/sdk-trace";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { constantSpanAttributes, EnrichmentSpanProcessor } from "../src/enrichment.ts";
 import { Redactor } from "../src/redaction.ts";
 import { createSampler } from "../src/sampler.ts";
 
-function setup(redact: boolean) {
+function setup(redact: boolean, spanLimits?: SpanLimits) {
   const exporter = new InMemorySpanExporter();
   const enrichment = new EnrichmentSpanProcessor({
+    constantAttributes: constantSpanAttributes("prod-eu-1", "2.4.0"),
     tenantBaggageKey: "tenant.id",
     userBaggageKey: "enduser.id",
     redactor: redact ? new Redactor({ allowKeys: ["support.email"] }) : undefined,
   });
-  const sampler = createSampler(
-    { serviceName: "svc", ratio: 1, rules: [], ignorePaths: [] },
-    constantSpanAttributes("prod-eu-1", "2.4.0"),
-  );
-  const provider = new TracerProvider({ sampler, spanProcessors: [enrichment, new SimpleSpanProcessor({ exporter })] });
+  const sampler = createSampler({ serviceName: "svc", ratio: 1, rules: [], ignorePaths: [] });
+  const provider = new TracerProvider({
+    sampler,
+    spanLimits,
+    spanProcessors: [enrichment, new SimpleSpanProcessor({ exporter })],
+  });
   return { exporter, tracer: provider.getTracer("test") };
 }
 
@@ -44,6 +46,22 @@ test("tenant and user from baggage; cluster and version on every span, children 
     "enduser.id": "u-42",
   });
   assert.equal(without?.attributes, { "k8s.cluster.name": "prod-eu-1", "service.version": "2.4.0" });
+});
+
+test("the stamp keeps the SDK's limits: counted with the rest, dropped and counted at the count limit, truncated", () => {
+  const limited = setup(false, { attributeCountLimit: 3, attributeValueLengthLimit: 4 });
+  const span = limited.tracer.startSpan("op", { attributes: { a: "1", "service.version": "x" } }, ROOT_CONTEXT);
+  // a, service.version (overwritten in place, not counted twice), k8s.cluster.name: the limit.
+  span.setAttribute("late", "dropped by the count limit");
+  span.end();
+  const [finished] = limited.exporter.getFinishedSpans();
+  assert.equal(finished?.attributes, { a: "1", "service.version": "2.4.", "k8s.cluster.name": "prod" });
+  assert.is(finished?.droppedAttributesCount, 1);
+  const full = setup(false, { attributeCountLimit: 2 });
+  full.tracer.startSpan("op", { attributes: { a: "1", b: "2" } }, ROOT_CONTEXT).end();
+  const [dropped] = full.exporter.getFinishedSpans();
+  assert.equal(dropped?.attributes, { a: "1", b: "2" });
+  assert.is(dropped?.droppedAttributesCount, 2);
 });
 
 test("redaction covers late attributes, events and the status message; allow list respected", () => {

@@ -4,6 +4,7 @@
 // /etc/mysql (--no-defaults). Root has no password and logs in from 127.0.0.1 only, as
 // mariadb-install-db leaves it. About 2 s to initialise the data directory, 0.1 s to start.
 import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +24,16 @@ const asUser = (): string[] => (process.getuid?.() === 0 ? ["--user=root"] : [])
 
 export async function startMariaDb(): Promise<MariaDb> {
   const dir = await mkdtemp(join(tmpdir(), "sdk-mariadb-"));
+  // A test file that crashes does not get to stop(): its servers are killed (startProcess) and
+  // their directory goes with them, as far as a server still dying lets it (never a throw here).
+  const removeDir = () => {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // left in the temp dir
+    }
+  };
+  process.once("exit", removeDir);
   try {
     const datadir = join(dir, "data");
     const install = spawnSync(
@@ -64,10 +75,12 @@ export async function startMariaDb(): Promise<MariaDb> {
       output: proc.output,
       async stop() {
         await proc.stop();
+        process.removeListener("exit", removeDir);
         await rm(dir, { recursive: true, force: true });
       },
     };
   } catch (error) {
+    process.removeListener("exit", removeDir);
     await rm(dir, { recursive: true, force: true });
     throw error;
   }

@@ -3,8 +3,8 @@
 // and crash dump under a temp dir; AMQP, Erlang distribution and epmd on 127.0.0.1 only, on ports
 // found free (started again on others if one was taken meanwhile); no plugins, no config files
 // from /etc/rabbitmq. The `guest` user works, as it does from loopback. About 6 s to start.
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync, rmSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tcpOpen } from "../../scripts/ports.ts";
@@ -33,21 +33,25 @@ const listening =
 
 export async function startRabbitMq(): Promise<RabbitMq> {
   const dir = await mkdtemp(join(tmpdir(), "sdk-rabbitmq-"));
-  const started: RunningProcess[] = [];
-  const pidFile = join(dir, "rabbitmq.pid");
-  const stop = async () => {
-    // The broker's data is thrown away, so it is killed outright: SIGTERM makes the wrapper script
-    // run `rabbitmqctl stop`, a second Erlang VM, which took 1 to 11 s here. Killing the wrapper
-    // alone would leave the broker running: it is the VM (its pid in the pid file) that goes.
-    const pid = Number((await readFile(pidFile, "utf8").catch(() => "")).trim());
-    if (pid > 0) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
+  // A test file that crashes does not get to stop(): its servers are killed (startProcess) and
+  // their directory goes with them, as far as a server still dying lets it (never a throw here).
+  const removeDir = () => {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // left in the temp dir
     }
-    for (const proc of started.reverse()) await proc.stop();
+  };
+  process.once("exit", removeDir);
+  const started: RunningProcess[] = [];
+  const stop = async () => {
+    // The broker's data is thrown away, so it is killed outright: a graceful stop took 1 to 11 s
+    // here, for nothing kept.
+    for (const proc of started.reverse()) {
+      proc.child.kill("SIGKILL");
+      await proc.stop();
+    }
+    process.removeListener("exit", removeDir);
     await rm(dir, { recursive: true, force: true });
   };
   try {
@@ -86,7 +90,11 @@ export async function startRabbitMq(): Promise<RabbitMq> {
             RABBITMQ_CONFIG_FILE: join(dir, "rabbitmq"),
             RABBITMQ_ADVANCED_CONFIG_FILE: join(dir, "advanced.config"),
             RABBITMQ_CONF_ENV_FILE: join(dir, "rabbitmq-env.conf"),
-            RABBITMQ_PID_FILE: pidFile,
+            RABBITMQ_PID_FILE: join(dir, "rabbitmq.pid"),
+            // The script then execs the Erlang VM instead of staying its parent to turn SIGTERM
+            // into `rabbitmqctl stop`: the child started here is the broker itself, so stopping
+            // it (or this process exiting, see startProcess) cannot leave the broker behind.
+            RUNNING_UNDER_SYSTEMD: "1",
           },
         }),
       listening("rabbitmq-server"),

@@ -1,5 +1,5 @@
 // Free loopback ports for the servers tests, benchmarks and the live phase start (bind next; retry on a race).
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 
 /** A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it; the caller binds it next). */
 export function freePort(): Promise<number> {
@@ -23,4 +23,16 @@ export async function freePorts(count: number): Promise<number[]> {
   for (let attempts = 0; ports.size < count && attempts < count * 10; attempts++) ports.add(await freePort());
   if (ports.size < count) throw new Error(`could not find ${count} distinct free ports`);
   return [...ports];
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:`port` (true) or not yet (undefined): a waitFor probe. */
+export function tcpOpen(port: number): Promise<true | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(undefined));
+  });
 }

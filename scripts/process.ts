@@ -104,7 +104,8 @@ export async function startOnFreePorts<T>(
       return { proc, ports, value: await ready(proc, ports) };
     } catch (error) {
       await proc.stop();
-      if (attempt >= attempts || !/address already in use/i.test(proc.output())) throw error;
+      // "eaddrinuse" is how Erlang servers (RabbitMQ) say it.
+      if (attempt >= attempts || !/address already in use|eaddrinuse/i.test(proc.output())) throw error;
     }
   }
 }

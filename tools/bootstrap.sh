@@ -6,8 +6,8 @@
 # Each step is skipped when its inputs have not changed, so a second run is a quick no-op.
 # `bootstrap.sh --check` installs nothing and fails if any step would do work.
 # Tools only the live phase of the gate and the tests need (their tool.sh says TOOL_ON_DEMAND=1)
-# and Debian's redis-server are not part of a plain run: whoever needs them asks by name,
-# `bootstrap.sh etcd kube-apiserver-1.33`, on first use.
+# and Debian's servers (redis-server, mariadb-server, rabbitmq-server) are not part of a plain
+# run: whoever needs them asks by name, `bootstrap.sh etcd kube-apiserver-1.33`, on first use.
 # Built tools are also kept in a per-machine cache outside the work tree
 # ($GREENLANG_TOOL_CACHE, default ~/.cache/greenlang-obs003) so that a fresh clone on the same
 # machine (CI's) restores them instead of rebuilding. Nothing is downloaded except through the
@@ -22,7 +22,7 @@ CACHE=${GREENLANG_TOOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/greenlang-obs003}
 GO_MIN=1.26
 CHECK=""
 if [ "${1:-}" = "--check" ]; then CHECK=1; shift; fi
-ONLY=${1:-all} # all | node | npm | tools | <tool name>… | redis-server
+ONLY=${1:-all} # all | node | npm | tools | <tool name>… | redis-server | mariadb-server | rabbitmq-server
 NAMES=" $* " # every name given, for on-demand tools asked for together
 PENDING=0
 
@@ -171,40 +171,61 @@ ensure_tools() {
   done
   local name
   for name in $NAMES; do
-    case " $found all tools redis-server " in *" $name "*) ;; *) die "no tool named $name (tools/$name/tool.sh does not exist)" ;; esac
+    case " $found all tools $DEBIAN_PACKAGES " in *" $name "*) ;; *) die "no tool named $name (tools/$name/tool.sh does not exist)" ;; esac
   done
 }
 
-# ------------------------------------------------------------------------- redis-server
-# Argo CD's controller and repo-server keep their cache in Redis; the Argo CD end-to-end test runs
-# a private one. It comes from Debian's packages, not from a Go build.
-ensure_redis() {
-  if command -v redis-server >/dev/null 2>&1; then
-    say "redis-server: $(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p') (the machine's)"
+# ------------------------------------------------------------------- Debian's servers
+# Servers tests run a private instance of come from Debian's packages, not from a Go build: Argo
+# CD's controller and repo-server keep their cache in Redis (the Argo CD end-to-end test), the
+# SDK's mysql2 and knex tests query MariaDB, its amqplib test talks to RabbitMQ. Each entry is
+# "package:binary": the package apt-get installs, the binary whose presence says it is installed
+# (servers live in /usr/sbin, which root's PATH has).
+DEBIAN_SERVERS="redis-server:redis-server mariadb-server:mariadbd rabbitmq-server:rabbitmq-server"
+DEBIAN_PACKAGES=$(for entry in $DEBIAN_SERVERS; do printf '%s ' "${entry%%:*}"; done)
+
+# ensure_debian_package <package> <binary>: installs the package on first use, only as root on
+# Debian, one apt-get at a time (test files ask in parallel); anywhere else says how to get it.
+ensure_debian_package() {
+  local package=$1 binary=$2
+  if command -v "$binary" >/dev/null 2>&1; then
+    say "$package: $(dpkg-query -W -f '${Version}' "$package" 2>/dev/null || echo present) (the machine's)"
     return
   fi
-  if [ -n "$CHECK" ]; then pending redis-server "apt-get install redis-server"; return; fi
+  if [ -n "$CHECK" ]; then pending "$package" "apt-get install $package"; return; fi
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    say "redis-server: installing Debian's redis-server package (apt-get)"
+    say "$package: installing Debian's $package package (apt-get)"
+    local t0; t0=$(now_ms)
     exec {lock}>"$CACHE/.lock-apt"
     flock "$lock"
-    command -v redis-server >/dev/null 2>&1 ||
-      { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null; } ||
-      die "apt-get install redis-server failed (see above)."
+    command -v "$binary" >/dev/null 2>&1 ||
+      { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package" >/dev/null; } ||
+      die "apt-get install $package failed (see above)."
     exec {lock}>&-
+    # A package's own service is not what the tests use: they start private instances.
+    say "$package: installed in $(( ($(now_ms) - t0) / 1000 ))s"
     return
   fi
-  die "redis-server is missing and this is not a root Debian machine: install it (Debian/Ubuntu: sudo apt-get install redis-server) and re-run."
+  die "$package is missing and this is not a root Debian machine: install it (Debian/Ubuntu: sudo apt-get install $package) and re-run."
+}
+
+ensure_debian_servers() {
+  local entry
+  for entry in $DEBIAN_SERVERS; do
+    if [[ $NAMES == *" ${entry%%:*} "* ]]; then ensure_debian_package "${entry%%:*}" "${entry#*:}"; fi
+  done
 }
 
 case "$ONLY" in
   all) ensure_node; export PATH="$TOOLS/node/bin:$PATH"; ensure_npm_packages; ensure_tools ;;
   node) ensure_node ;;
   npm) export PATH="$TOOLS/node/bin:$PATH"; ensure_npm_packages ;;
-  redis-server) ensure_redis ;;
   *)
-    if [[ $NAMES == *" redis-server "* ]]; then ensure_redis; fi
-    ensure_tools
+    ensure_debian_servers
+    # Only Debian's servers asked for: no Go tool is built, and Go is not needed.
+    for name in $NAMES; do
+      case " $DEBIAN_PACKAGES " in *" $name "*) ;; *) ensure_tools; break ;; esac
+    done
     ;;
 esac
 if [ -n "$CHECK" ] && [ "$PENDING" -gt 0 ]; then

@@ -1,12 +1,13 @@
 // The auto-instrumentations a service gets, chosen by name from configuration. Health and metrics
-// endpoints are never traced; database clients and in-process helpers (DataLoader, generic-pool)
-// only trace inside a request (no spans for pool keep-alives or cache warm-ups); Express and Koa
-// middleware layers are skipped (route naming keeps working, each request costs one span instead
-// of one per middleware). The pino, winston and bunyan instrumentations put trace_id, span_id and
+// endpoints are never traced; database clients (pg, mysql2, knex, redis, ioredis) and in-process
+// helpers (DataLoader, generic-pool) only trace inside a request (no spans for pool keep-alives or
+// cache warm-ups); Express and Koa middleware layers are skipped (route naming keeps working, each
+// request costs one span instead of one per middleware). The pino, winston and bunyan instrumentations put trace_id, span_id and
 // trace_flags into every record written inside a span, and, with a logs exporter configured,
 // send each record as an OTLP log record (logs.ts).
 import type { IncomingMessage } from "node:http";
 import type { Instrumentation } from "@opentelemetry/instrumentation";
+import { AmqplibInstrumentation } from "@opentelemetry/instrumentation-amqplib";
 import { BunyanInstrumentation } from "@opentelemetry/instrumentation-bunyan";
 import { DataloaderInstrumentation } from "@opentelemetry/instrumentation-dataloader";
 import { ExpressInstrumentation, ExpressLayerType } from "@opentelemetry/instrumentation-express";
@@ -16,7 +17,9 @@ import { GrpcInstrumentation } from "@opentelemetry/instrumentation-grpc";
 import { HapiInstrumentation } from "@opentelemetry/instrumentation-hapi";
 import { IORedisInstrumentation } from "@opentelemetry/instrumentation-ioredis";
 import { KafkaJsInstrumentation } from "@opentelemetry/instrumentation-kafkajs";
+import { KnexInstrumentation } from "@opentelemetry/instrumentation-knex";
 import { KoaInstrumentation, KoaLayerType } from "@opentelemetry/instrumentation-koa";
+import { NestInstrumentation } from "@opentelemetry/instrumentation-nestjs-core";
 import { PgInstrumentation } from "@opentelemetry/instrumentation-pg";
 import { PinoInstrumentation } from "@opentelemetry/instrumentation-pino";
 import { RedisInstrumentation } from "@opentelemetry/instrumentation-redis";
@@ -27,6 +30,7 @@ import type { InstrumentationName } from "./config.ts";
 import { FastifyRouteInstrumentation } from "./fastify-instrumentation.ts";
 import { compileGlobs } from "./glob.ts";
 import { LeanHttpInstrumentation } from "./lean-http.ts";
+import { ParentOnlyMySQL2Instrumentation } from "./parent-only.ts";
 
 /** Query parameters the http and undici instrumentations blank out of `url.full` and `url.query`. */
 export const REDACTED_QUERY_PARAMS = [
@@ -74,10 +78,20 @@ export function createInstrumentations(
     express: () => new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
     fastify: () => new FastifyRouteInstrumentation(),
     pg: () => new PgInstrumentation({ requireParentSpan: true }),
+    // mysql2 has no requireParentSpan option: parent-only.ts gives it the same behaviour. Its
+    // statement is masked (literals become `?`): by default it would format the bound values,
+    // personal data as often as not, into db.query.text.
+    mysql2: () => new ParentOnlyMySQL2Instrumentation({ maskStatement: true }),
+    // knex records its SQL with `?` placeholders, never the bindings; under it the driver's own
+    // instrumentation (mysql2, pg) adds the wire-level span as a child.
+    knex: () => new KnexInstrumentation({ requireParentSpan: true }),
     redis: () => new RedisInstrumentation({ requireParentSpan: true }),
     ioredis: () => new IORedisInstrumentation({ requireParentSpan: true }),
     grpc: () => new GrpcInstrumentation(),
     kafkajs: () => new KafkaJsInstrumentation(),
+    // A message is a request of its own: consuming one starts a trace (or continues the
+    // publisher's), so no requireParentSpan here, as for kafkajs.
+    amqplib: () => new AmqplibInstrumentation(),
     // Router layers only, as for Express: the route names the request, middleware adds no span.
     koa: () => new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] }),
     // One span per operation (parse, validate, execute), none per trivial field resolver, and never
@@ -85,6 +99,9 @@ export function createInstrumentations(
     graphql: () =>
       new GraphQLInstrumentation({ mergeItems: true, ignoreTrivialResolveSpans: true, allowValues: false }),
     hapi: () => new HapiInstrumentation(),
+    // Spans for the Nest app's creation, the controller and the handler of each request; the
+    // route it reports names the server span, as Express's does.
+    "nestjs-core": () => new NestInstrumentation(),
     "socket.io": () => new SocketIoInstrumentation(),
     dataloader: () => new DataloaderInstrumentation({ requireParentSpan: true }),
     "generic-pool": () => new GenericPoolInstrumentation(),

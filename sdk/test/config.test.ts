@@ -173,6 +173,11 @@ test("an invalid or unsupported environment value warns once, names what is used
       (c) => assert.equal(c.instrumentations, ["http"]),
     ],
     [
+      { OTEL_NODE_ENABLED_INSTRUMENTATIONS: "mysql2,knex,amqplib,nestjs-core,mongodb" },
+      /mongodb is not supported/,
+      (c) => assert.equal(c.instrumentations, ["mysql2", "knex", "amqplib", "nestjs-core"]),
+    ],
+    [
       { OTEL_PROPAGATORS: "tracecontext,baggage,ottrace" },
       /OTEL_PROPAGATORS="tracecontext,baggage,ottrace": ottrace is not supported \(supported: tracecontext, baggage, b3, b3multi, jaeger, xray\)/,
       (c) => assert.equal(c.propagators, ["tracecontext", "baggage"]),

@@ -5,10 +5,10 @@
 // it is given (ARGOCD_FAKE_IN_CLUSTER), which is how Argo CD itself runs outside a cluster.
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { join } from "node:path";
 import type { ApiServer } from "../../policies/live/controlplane.ts";
 import type { KubeClient } from "../../policies/live/kube.ts";
+import { tcpOpen } from "../../scripts/ports.ts";
 import { type RunningProcess, startOnFreePorts, startProcess, waitFor } from "../../scripts/process.ts";
 
 export const ARGOCD_NAMESPACE = "argocd";
@@ -37,17 +37,6 @@ export interface ArgoCd {
   controllerOutput(): string;
   repoServerOutput(): string;
   stop(): Promise<void>;
-}
-
-function tcpOpen(port: number): Promise<true | undefined> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(undefined));
-  });
 }
 
 /** Starts a server on free ports until its first port accepts connections. */

@@ -51,6 +51,15 @@ test("bootstrap --check: on an empty tools folder, names every tool it would bui
   }
 });
 
+// Installed or not depends on the machine; either way each is a known name with a line of its own,
+// and asking for them alone builds no Go tool (one function serves every Debian package).
+test("bootstrap --check: Debian's servers are names it knows, each reported, with no Go tool involved", () => {
+  const result = run(["--check", "redis-server", "mariadb-server", "rabbitmq-server"]);
+  for (const name of ["redis-server", "mariadb-server", "rabbitmq-server"])
+    assert.match(result.stdout, new RegExp(`bootstrap\\S* ${name}: `), `no line for ${name}\n${result.stdout}`);
+  assert.not.match(result.stdout + result.stderr, /no tool named|helm:|otelcol:/);
+});
+
 test("bootstrap: a tool name it does not know is an error that names it", () => {
   const result = run(["--check", "kube-apiserver-1.99"]);
   assert.is(result.status, 1);

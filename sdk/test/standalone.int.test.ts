@@ -75,6 +75,8 @@ test("it packs the built entry points with their types, and no sources or tests"
     "dist/esm/index.js",
     "dist/esm/index.d.ts",
     "dist/esm/register.js",
+    "dist/esm/api.js",
+    "dist/cjs/api.js",
     "dist/cjs/index.js",
     "dist/cjs/index.d.ts",
     "dist/cjs/register-cjs.js",

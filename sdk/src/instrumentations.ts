@@ -25,12 +25,12 @@ import { PinoInstrumentation } from "@opentelemetry/instrumentation-pino";
 import { RedisInstrumentation } from "@opentelemetry/instrumentation-redis";
 import { SocketIoInstrumentation } from "@opentelemetry/instrumentation-socket.io";
 import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
-import { WinstonInstrumentation } from "@opentelemetry/instrumentation-winston";
 import type { InstrumentationName } from "./config.ts";
 import { FastifyRouteInstrumentation } from "./fastify-instrumentation.ts";
 import { compileGlobs } from "./glob.ts";
 import { LeanHttpInstrumentation } from "./lean-http.ts";
 import { ParentOnlyMySQL2Instrumentation } from "./parent-only.ts";
+import { WinstonLogsInstrumentation } from "./winston-logs.ts";
 
 /** Query parameters the http and undici instrumentations blank out of `url.full` and `url.query`. */
 export const REDACTED_QUERY_PARAMS = [
@@ -105,7 +105,7 @@ export function createInstrumentations(
     "socket.io": () => new SocketIoInstrumentation(),
     dataloader: () => new DataloaderInstrumentation({ requireParentSpan: true }),
     "generic-pool": () => new GenericPoolInstrumentation(),
-    winston: () => new WinstonInstrumentation({ disableLogSending }),
+    winston: () => new WinstonLogsInstrumentation({ sendLogs: !disableLogSending }),
     bunyan: () => new BunyanInstrumentation({ disableLogSending }),
     pino: () => new PinoInstrumentation({ disableLogSending }),
   };

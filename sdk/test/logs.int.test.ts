@@ -1,10 +1,8 @@
 // The logs signal end to end: a service logging with pino, winston and bunyan, preloaded with
-// OTEL_LOGS_EXPORTER=otlp, sends its pino and bunyan records to a real Collector as OTLP log
-// records: each written in a request carries that request's trace and span ids, every one carries
-// the service's resource, and a password field and a card number come out redacted as span
-// attributes do. winston's records are not sent (its sending transport still needs the separate,
-// older logs API package; winston gets trace ids in its records only). With the default (none)
-// nothing is sent.
+// OTEL_LOGS_EXPORTER=otlp, sends its records to a real Collector as OTLP log records: each
+// written in a request carries that request's trace and span ids, every one carries the service's
+// resource and its logger's level as severity, and a password field and a card number come out
+// redacted as span attributes do. With the default (none) nothing is sent.
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -56,26 +54,27 @@ test("OTEL_LOGS_EXPORTER=otlp: every logger's records reach the Collector, corre
   await runService("otlp");
   const c = collector as Collector;
   const logs = await waitFor(
-    "four log records",
+    "six log records",
     async () => {
       const received = (await c.logs()).filter((l) => l.resource["service.name"] === "orders");
-      return received.length >= 4 ? received : undefined;
+      return received.length >= 6 ? received : undefined;
     },
     { timeoutMs: 20_000, intervalMs: 250 },
   );
   const serverSpan = (await c.spans()).find((s) => s.resource["service.name"] === "orders" && s.kind === 2);
   assert.ok(serverSpan, "the request's server span was exported");
-  assert.not.ok(
-    logs.some((l) => l.attrs.logger === "winston"),
-    "winston's records are not sent (no sending transport)",
-  );
-  for (const logger of ["pino", "bunyan"]) {
+  for (const logger of ["pino", "winston", "bunyan"]) {
     const started = logs.find((l) => l.attrs.logger === logger && l.body?.stringValue === "started");
     assert.ok(started, `${logger}: the start-up record`);
     assert.ok(!started?.traceId, `${logger}: no trace outside a request`);
     const order = logs.find((l) => l.attrs.logger === logger && l.body?.stringValue?.startsWith("order"));
     assert.ok(order, `${logger}: the request's record in ${JSON.stringify(logs.map((l) => l.body))}`);
     assert.is(order?.traceId, serverSpan?.traceId, `${logger}: the request's trace`);
+    assert.is(order?.severityNumber, 9, `${logger}: info is severity INFO (9)`);
+    assert.not.ok(
+      "trace_id" in (order?.attrs ?? {}),
+      `${logger}: the trace travels in the record, not as an attribute`,
+    );
     assert.is(order?.attrs.password, "[REDACTED]", `${logger}: a denied key`);
     assert.not.match(String(order?.body?.stringValue), /4111 1111 1111 1111/, `${logger}: the card number`);
     assert.is(order?.resource["telemetry.distro.name"], "@greenlang/tracing", `${logger}: the service's resource`);

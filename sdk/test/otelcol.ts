@@ -61,6 +61,7 @@ export interface ReceivedLog {
   traceId?: string;
   spanId?: string;
   severityText?: string;
+  severityNumber?: number;
   resource: Record<string, string | number | boolean>;
   attrs: Record<string, string | number | boolean>;
 }

@@ -3,7 +3,9 @@
 // (gofakes3's in-memory backend, gofakes3.ts) started once for this file on 127.0.0.1: each command
 // made inside a request is a client span of it, named and attributed as the AWS semantic
 // conventions say. The credentials are dummies and the endpoint is loopback (path-style), so no
-// call can reach AWS. SQS is not covered: there is no SQS server here to talk to.
+// call can reach AWS. SQS is not covered: the Go SQS emulator looked at, goaws (v0.4.5, its latest
+// on the Go module proxy, 2023), speaks only SQS's query protocol; @aws-sdk/client-sqs 3.1175.0
+// speaks AWS JSON 1.0.
 import { createRequire } from "node:module";
 import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";

@@ -3,13 +3,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePorts } from "./ports.ts";
 
-/**
- * The environment of this process minus every OTEL_* and GL_* variable, for a child that must be
- * configured by the caller alone (a traced fixture service, a benchmark's server).
- */
-export function untracedEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OTEL_|GL_)/.test(k)));
-}
+// Which variables configure tracing is the SDK's to say; its tests use the helper on their own.
+export { untracedEnv } from "../sdk/test/env.ts";
 
 export interface RunningProcess {
   readonly child: ChildProcess;

@@ -8,13 +8,16 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 
 const SDK = join(import.meta.dirname, "..");
 const DIST = join(SDK, "dist");
 const HASH_FILE = join(DIST, ".source-hash");
-const TSC = join(SDK, "..", "node_modules", "typescript", "bin", "tsc");
-const INPUTS = ["src", "package.json", "tsconfig.build.json", "tsconfig.build.cjs.json", "../tsconfig.base.json"];
+// Resolved like any dependency: hoisted to the repository's node_modules here, the package's own
+// when sdk/ is built on its own.
+const TSC = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+const INPUTS = ["src", "package.json", "tsconfig.build.json", "tsconfig.build.cjs.json", "tsconfig.base.json"];
 
 function filesUnder(path: string): string[] {
   try {
@@ -77,7 +80,7 @@ export function ensureBuilt(): void {
 if (import.meta.main) {
   if (process.argv.includes("--check")) {
     if (!isFresh()) {
-      console.error("sdk/dist is missing or older than sdk/src: run npm run build -w sdk");
+      console.error("sdk/dist is missing or older than sdk/src: run npm run build (in sdk/)");
       process.exitCode = 1;
     }
   } else {

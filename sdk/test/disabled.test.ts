@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { untracedEnv } from "../../scripts/process.ts";
 import { ensureBuilt } from "../scripts/build.ts";
 import { resolveConfig } from "../src/config.ts";
 import { disabledByEnvironment } from "../src/disabled.ts";
+import { untracedEnv } from "./env.ts";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
 // Before the preload, a synchronous module hook records every module resolved from then on. It is

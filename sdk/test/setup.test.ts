@@ -10,9 +10,9 @@ import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { untracedEnv } from "../../scripts/process.ts";
 import { resolveConfig } from "../src/config.ts";
 import { getTracingHandle, initTracing } from "../src/setup.ts";
+import { untracedEnv } from "./env.ts";
 
 const SRC = join(import.meta.dirname, "..", "src");
 const setupUrl = pathToFileURL(join(SRC, "setup.ts")).href;

@@ -1,7 +1,7 @@
 // Every pin lives in versions.json; the copies other formats need are held to it here, each
 // failure naming the copy and the value versions.json has: each tool's tool.sh, the Collector
 // builder's release, .nvmrc and tools/node/pin.env, the charts' appVersion and default image tag,
-// the CRD sources' go.mod, the README's table.
+// the CRD sources' go.mod, the README's table, the SDK's own copies of the development tools.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -89,6 +89,13 @@ test("the README's table states every pin of versions.json", () => {
   }
   for (const image of Object.values(VERSIONS.images))
     assert.ok(table.includes(`${image.repository}:${image.tag}`), `README names ${image.repository}:${image.tag}`);
+});
+
+test("the SDK's own development tools are the repository's versions (sdk/ builds and tests on its own too)", () => {
+  const root = JSON.parse(read("package.json")) as { devDependencies: Record<string, string> };
+  const sdk = JSON.parse(read("sdk/package.json")) as { devDependencies: Record<string, string> };
+  for (const name of ["typescript", "uvu", "@types/node"])
+    assert.is(sdk.devDependencies[name], root.devDependencies[name], `sdk/package.json devDependencies ${name}`);
 });
 
 test.run();

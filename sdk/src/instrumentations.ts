@@ -8,6 +8,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Instrumentation } from "@opentelemetry/instrumentation";
 import { AmqplibInstrumentation } from "@opentelemetry/instrumentation-amqplib";
+import { AwsInstrumentation } from "@opentelemetry/instrumentation-aws-sdk";
 import { BunyanInstrumentation } from "@opentelemetry/instrumentation-bunyan";
 import { DataloaderInstrumentation } from "@opentelemetry/instrumentation-dataloader";
 import { ExpressInstrumentation, ExpressLayerType } from "@opentelemetry/instrumentation-express";
@@ -20,6 +21,7 @@ import { KafkaJsInstrumentation } from "@opentelemetry/instrumentation-kafkajs";
 import { KnexInstrumentation } from "@opentelemetry/instrumentation-knex";
 import { KoaInstrumentation, KoaLayerType } from "@opentelemetry/instrumentation-koa";
 import { NestInstrumentation } from "@opentelemetry/instrumentation-nestjs-core";
+import { OpenAIInstrumentation } from "@opentelemetry/instrumentation-openai";
 import { PgInstrumentation } from "@opentelemetry/instrumentation-pg";
 import { PinoInstrumentation } from "@opentelemetry/instrumentation-pino";
 import { RedisInstrumentation } from "@opentelemetry/instrumentation-redis";
@@ -92,6 +94,10 @@ export function createInstrumentations(
     // A message is a request of its own: consuming one starts a trace (or continues the
     // publisher's), so no requireParentSpan here, as for kafkajs.
     amqplib: () => new AmqplibInstrumentation(),
+    // One client span per AWS SDK v3 command (S3.PutObject, SQS.SendMessage…), the HTTP request
+    // under it. No requireParentSpan: an SQS consumer's receive loop starts traces of its own, as
+    // kafkajs and amqplib consumers do.
+    "aws-sdk": () => new AwsInstrumentation(),
     // Router layers only, as for Express: the route names the request, middleware adds no span.
     koa: () => new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] }),
     // One span per operation (parse, validate, execute), none per trivial field resolver, and never
@@ -105,6 +111,11 @@ export function createInstrumentations(
     "socket.io": () => new SocketIoInstrumentation(),
     dataloader: () => new DataloaderInstrumentation({ requireParentSpan: true }),
     "generic-pool": () => new GenericPoolInstrumentation(),
+    // GenAI spans (model, token usage) without the prompts and completions: they carry personal
+    // data as often as not. Said explicitly so that a change of upstream default cannot turn it
+    // on; an operator opts in with OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true, which
+    // the instrumentation reads itself and which overrides this.
+    openai: () => new OpenAIInstrumentation({ captureMessageContent: false }),
     winston: () => new WinstonLogsInstrumentation({ sendLogs: !disableLogSending }),
     bunyan: () => new BunyanInstrumentation({ disableLogSending }),
     pino: () => new PinoInstrumentation({ disableLogSending }),

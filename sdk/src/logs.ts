@@ -60,10 +60,18 @@ function otlpLogExporter(config: LogsSettings): LogRecordExporter {
   }
 }
 
-/** The processors of OTEL_LOGS_EXPORTER: none for `none`; redaction first, then the export. */
-export function createLogRecordProcessors(config: LogsSettings, redactor: Redactor | undefined): LogRecordProcessor[] {
-  if (config.logsExporter === "none") return [];
+/**
+ * The processors of OTEL_LOGS_EXPORTER: none for `none`; redaction first, then the export. Tests
+ * pass `testExporter` to receive the records (redacted, synchronously) whatever the setting.
+ */
+export function createLogRecordProcessors(
+  config: LogsSettings,
+  redactor: Redactor | undefined,
+  testExporter?: LogRecordExporter,
+): LogRecordProcessor[] {
   const processors: LogRecordProcessor[] = redactor ? [new RedactingLogProcessor(redactor)] : [];
+  if (testExporter) return [...processors, new SimpleLogRecordProcessor({ exporter: testExporter })];
+  if (config.logsExporter === "none") return [];
   if (config.logsExporter === "console")
     processors.push(new SimpleLogRecordProcessor({ exporter: new ConsoleLogRecordExporter() }));
   else processors.push(new BatchLogRecordProcessor({ exporter: otlpLogExporter(config) }));

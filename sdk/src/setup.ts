@@ -15,6 +15,7 @@ import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } 
 import { AWSXRayPropagator } from "@opentelemetry/propagator-aws-xray";
 import { B3InjectEncoding, B3Propagator } from "@opentelemetry/propagator-b3";
 import type { Resource } from "@opentelemetry/resources";
+import type { LogRecordExporter } from "@opentelemetry/sdk-logs";
 import { NodeSDK } from "@opentelemetry/sdk-node";
 import type { SpanExporter } from "@opentelemetry/sdk-trace";
 import { type LogLevel, resolveConfig, type TracingConfig, type TracingOptions } from "./config.ts";
@@ -50,6 +51,8 @@ export interface TracingHandle {
 /** Test seams: replace the exporter, or read the processors' view. Not part of the public API. */
 export interface InternalSetupHooks {
   exporter?: SpanExporter;
+  /** Where log records (the GenAI events among them) go instead of OTEL_LOGS_EXPORTER's choice. */
+  logRecordExporter?: LogRecordExporter;
 }
 
 // One handle per process, shared by the ESM and CJS copies of this package (a preload in one
@@ -178,7 +181,7 @@ export function initTracing(options: TracingOptions = {}, hooks: InternalSetupHo
     // OTEL_LOGS_EXPORTER says, redacted as span attributes are. Given explicitly, so NodeSDK never
     // starts exporters of its own from the environment.
     metricReaders: [],
-    logRecordProcessors: createLogRecordProcessors(config, redactor),
+    logRecordProcessors: createLogRecordProcessors(config, redactor, hooks.logRecordExporter),
   });
   sdk.start();
 

@@ -178,6 +178,11 @@ test("an invalid or unsupported environment value warns once, names what is used
       (c) => assert.equal(c.instrumentations, ["mysql2", "knex", "amqplib", "nestjs-core"]),
     ],
     [
+      { OTEL_NODE_ENABLED_INSTRUMENTATIONS: "aws-sdk,openai,sequelize", OTEL_NODE_DISABLED_INSTRUMENTATIONS: "openai" },
+      /sequelize is not supported/,
+      (c) => assert.equal(c.instrumentations, ["aws-sdk"]),
+    ],
+    [
       { OTEL_PROPAGATORS: "tracecontext,baggage,ottrace" },
       /OTEL_PROPAGATORS="tracecontext,baggage,ottrace": ottrace is not supported \(supported: tracecontext, baggage, b3, b3multi, jaeger, xray\)/,
       (c) => assert.equal(c.propagators, ["tracecontext", "baggage"]),

@@ -3,6 +3,7 @@
 // Also ended spans made without any export path, for exporter tests and benchmarks.
 import type { Attributes, Tracer } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
+import type { LogRecordExporter } from "@opentelemetry/sdk-logs";
 import { InMemorySpanExporter, type ReadableSpan, type SpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import type { TracingOptions } from "../src/config.ts";
 import { initTracing, type TracingHandle } from "../src/setup.ts";
@@ -14,11 +15,14 @@ export interface InMemoryTracing {
   takeSpans(): Promise<ReadableSpan[]>;
 }
 
-export function startInMemoryTracing(options: TracingOptions = {}): InMemoryTracing {
+export function startInMemoryTracing(
+  options: TracingOptions = {},
+  hooks: { logRecordExporter?: LogRecordExporter } = {},
+): InMemoryTracing {
   const exporter = new InMemorySpanExporter();
   const handle = initTracing(
     { serviceName: "unit-test", metricsExporter: "none", handleSignals: false, instrumentations: [], ...options },
-    { exporter },
+    { exporter, ...hooks },
   );
   return {
     handle,

@@ -1,10 +1,11 @@
 // sdk/ is a package of its own: copied out of this repository, it builds, type-checks, passes its
 // unit tests and packs, reading nothing outside its folder. The copy gets its dependencies the
-// way `npm install` would lay them out, from the repository's installed node_modules (a link:
-// the registry is not needed to prove that no file of the repository is). The packed tarball
+// way `npm install` would lay them out, from what the repository installed (links to the hoisted
+// packages, overridden by the ones npm kept in sdk/node_modules: the registry is not needed to
+// prove that no file of the repository is). The packed tarball
 // holds the built ESM and CommonJS entry points with their types, and no sources or tests.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { test } from "uvu";
@@ -25,8 +26,30 @@ test.before(() => {
     recursive: true,
     filter: (source) => !NOT_COPIED.has(relative(SDK, source).split("/")[0] ?? ""),
   });
-  symlinkSync(REPO_MODULES, join(copy, "node_modules"), "dir");
+  layOutModules(join(copy, "node_modules"));
 });
+
+/**
+ * node_modules for the copy: a link to each package of the repository's node_modules, then to
+ * each of sdk/node_modules (versions npm could not hoist), one level down in scopes and .bin.
+ */
+function layOutModules(target: string): void {
+  for (const source of [REPO_MODULES, join(SDK, "node_modules")]) {
+    if (!existsSync(source)) continue;
+    for (const entry of readdirSync(source, { withFileTypes: true })) {
+      const grouped = entry.name.startsWith("@") || entry.name === ".bin";
+      const names = grouped ? readdirSync(join(source, entry.name)).map((n) => join(entry.name, n)) : [entry.name];
+      for (const name of names) {
+        // Not the package itself (the workspace link back to sdk/): the copy resolves its own name
+        // to itself, as a published package does.
+        if (name === ".package-lock.json" || name === join("@greenlang", "tracing")) continue;
+        mkdirSync(dirname(join(target, name)), { recursive: true });
+        rmSync(join(target, name), { force: true });
+        symlinkSync(realpathSync(join(source, name)), join(target, name));
+      }
+    }
+  }
+}
 
 test.after(() => {
   if (copy) rmSync(dirname(copy), { recursive: true, force: true });

@@ -30,6 +30,7 @@ export const INSTRUMENTATION_NAMES = [
   "pg",
   "mysql2",
   "knex",
+  "mongodb",
   "redis",
   "ioredis",
   "grpc",

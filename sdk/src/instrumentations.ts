@@ -1,5 +1,5 @@
 // The auto-instrumentations a service gets, chosen by name from configuration. Health and metrics
-// endpoints are never traced; database clients (pg, mysql2, knex, redis, ioredis) and in-process
+// endpoints are never traced; database clients (pg, mysql2, knex, mongodb, redis, ioredis) and in-process
 // helpers (DataLoader, generic-pool) only trace inside a request (no spans for pool keep-alives or
 // cache warm-ups); Express and Koa middleware layers are skipped (route naming keeps working, each
 // request costs one span instead of one per middleware). The pino, winston and bunyan instrumentations put trace_id, span_id and
@@ -20,6 +20,7 @@ import { IORedisInstrumentation } from "@opentelemetry/instrumentation-ioredis";
 import { KafkaJsInstrumentation } from "@opentelemetry/instrumentation-kafkajs";
 import { KnexInstrumentation } from "@opentelemetry/instrumentation-knex";
 import { KoaInstrumentation, KoaLayerType } from "@opentelemetry/instrumentation-koa";
+import { MongoDBInstrumentation } from "@opentelemetry/instrumentation-mongodb";
 import { NestInstrumentation } from "@opentelemetry/instrumentation-nestjs-core";
 import { OpenAIInstrumentation } from "@opentelemetry/instrumentation-openai";
 import { PgInstrumentation } from "@opentelemetry/instrumentation-pg";
@@ -56,6 +57,23 @@ export const REDACTED_QUERY_PARAMS = [
   "X-Amz-Security-Token",
 ];
 
+/**
+ * db.query.text of a MongoDB command: its shape, every key kept and every value (strings, numbers,
+ * dates, ids, binaries) replaced by "?", e.g. `{"insert":"?","documents":[{"email":"?"}]}`.
+ * Documents and filters carry personal data as often as not. Said here rather than left to the
+ * instrumentation's default (the same shape today) so that an upstream change cannot start
+ * recording values.
+ */
+export function mongoStatementShape(command: Record<string, unknown>): string {
+  const seen = new WeakSet<object>();
+  return JSON.stringify(command, (_key, value: unknown) => {
+    if (typeof value !== "object" || value === null) return "?";
+    if (seen.has(value)) return "[Circular]";
+    seen.add(value);
+    return value;
+  });
+}
+
 export function pathOf(url: string | undefined): string {
   if (!url) return "/";
   const q = url.indexOf("?");
@@ -87,6 +105,15 @@ export function createInstrumentations(
     // knex records its SQL with `?` placeholders, never the bindings; under it the driver's own
     // instrumentation (mysql2, pg) adds the wire-level span as a child.
     knex: () => new KnexInstrumentation({ requireParentSpan: true }),
+    // One client span per command (`insert users`, `find users`), only inside a request, with the
+    // command's shape and never its values (mongoStatementShape; enhancedDatabaseReporting, which
+    // would record them, stays off).
+    mongodb: () =>
+      new MongoDBInstrumentation({
+        requireParentSpan: true,
+        enhancedDatabaseReporting: false,
+        dbStatementSerializer: mongoStatementShape,
+      }),
     redis: () => new RedisInstrumentation({ requireParentSpan: true }),
     ioredis: () => new IORedisInstrumentation({ requireParentSpan: true }),
     grpc: () => new GrpcInstrumentation(),

@@ -130,7 +130,7 @@ test("an invalid option given in code throws, naming the option, the value and w
     [() => resolveConfig({ compressionLevel: 0 }, {}), "compressionLevel", /an integer from 1 to 9/],
     [() => resolveConfig({ endpoint: "collector:4318" }, {}), "endpoint", /absolute http/],
     [
-      () => resolveConfig({ instrumentations: ["http", "mongodb" as never] }, {}),
+      () => resolveConfig({ instrumentations: ["http", "cassandra-driver" as never] }, {}),
       "instrumentations",
       /one of http, undici/,
     ],
@@ -168,14 +168,19 @@ test("an invalid or unsupported environment value warns once, names what is used
       (c) => assert.ok(!c.instrumentations.includes("pg") && c.instrumentations.includes("http")),
     ],
     [
-      { OTEL_NODE_ENABLED_INSTRUMENTATIONS: "http,mongodb" },
-      /mongodb is not supported/,
+      { OTEL_NODE_ENABLED_INSTRUMENTATIONS: "http,cassandra-driver" },
+      /cassandra-driver is not supported/,
       (c) => assert.equal(c.instrumentations, ["http"]),
     ],
     [
-      { OTEL_NODE_ENABLED_INSTRUMENTATIONS: "mysql2,knex,amqplib,nestjs-core,mongodb" },
-      /mongodb is not supported/,
+      { OTEL_NODE_ENABLED_INSTRUMENTATIONS: "mysql2,knex,amqplib,nestjs-core,mongoose" },
+      /mongoose is not supported/,
       (c) => assert.equal(c.instrumentations, ["mysql2", "knex", "amqplib", "nestjs-core"]),
+    ],
+    [
+      { OTEL_NODE_ENABLED_INSTRUMENTATIONS: "mongodb,pg,mongoose", OTEL_NODE_DISABLED_INSTRUMENTATIONS: "pg" },
+      /mongoose is not supported/,
+      (c) => assert.equal(c.instrumentations, ["mongodb"]),
     ],
     [
       { OTEL_NODE_ENABLED_INSTRUMENTATIONS: "aws-sdk,openai,sequelize", OTEL_NODE_DISABLED_INSTRUMENTATIONS: "openai" },

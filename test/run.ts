@@ -17,6 +17,7 @@ import { sep } from "node:path";
 import { declaredTools, ensureTools } from "../policies/live/tools.ts";
 import { findRepoFiles, ROOT } from "../scripts/repo-files.ts";
 // The per-file runner is the SDK's, which must also run its tests outside this repository.
+import { ensureBuilt } from "../sdk/scripts/build.ts";
 import { runPool, type TestFileResult } from "../sdk/scripts/test.ts";
 
 const runAll = (files: readonly string[], concurrency: number) => runPool(files, concurrency, ROOT);
@@ -47,6 +48,10 @@ const integration = all.filter((f) => f.endsWith(".int.test.ts"));
 // here, once and outside the per-file time limit, because a cold build takes minutes.
 const tools = only === "unit" ? [] : [...new Set(integration.flatMap((file) => declaredTools(ROOT, file)))].sort();
 if (tools.length > 0) ensureTools(ROOT, tools);
+
+// The SDK's package, built once here: many test files start services from its dist/, and
+// building it in each of several parallel files would only make them wait on one another.
+ensureBuilt();
 
 const results: TestFileResult[] = [];
 if (only !== "integration") results.push(...(await runAll(unit, Math.max(1, availableParallelism()))));

@@ -7,13 +7,16 @@
 //   node sdk/scripts/build.ts --check  exit 1 when dist/ is missing or stale
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 
 const SDK = join(import.meta.dirname, "..");
 const DIST = join(SDK, "dist");
 const HASH_FILE = join(DIST, ".source-hash");
+// Held while building: test files run in parallel and each makes sure the package is built.
+const LOCK = join(SDK, ".build-lock");
+const LOCK_WAIT_MS = 180_000;
 // Resolved like any dependency: hoisted to the repository's node_modules here, the package's own
 // when sdk/ is built on its own.
 const TSC = createRequire(import.meta.url).resolve("typescript/bin/tsc");
@@ -72,9 +75,51 @@ export function build(): void {
   }
 }
 
-/** Builds unless dist/ already matches the sources. */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Runs `work` holding sdk/.build-lock (a file holding the builder's pid, created exclusively), so
+ * that two processes never build into the same staging folder or swap dist/ under each other. A
+ * lock left by a process that no longer runs is taken over; a live one is waited for (bounded).
+ */
+function withBuildLock(work: () => void): void {
+  const until = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(LOCK, "wx"));
+      writeFileSync(LOCK, String(process.pid));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number.parseInt(readFileSync(LOCK, "utf8"), 10);
+      // An empty file is a lock being written this instant; a dead holder's lock is stale.
+      if (Number.isInteger(holder) && !processAlive(holder)) rmSync(LOCK, { force: true });
+      else if (Date.now() > until)
+        throw new Error(`sdk build: ${LOCK} still held by process ${holder} after ${LOCK_WAIT_MS / 1000} s`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+  try {
+    work();
+  } finally {
+    rmSync(LOCK, { force: true });
+  }
+}
+
+/** Builds unless dist/ already matches the sources; safe to call from parallel processes. */
 export function ensureBuilt(): void {
-  if (!isFresh()) build();
+  if (isFresh()) return;
+  withBuildLock(() => {
+    // Another process may have built it while this one waited.
+    if (!isFresh()) build();
+  });
 }
 
 if (import.meta.main) {
@@ -84,7 +129,7 @@ if (import.meta.main) {
       process.exitCode = 1;
     }
   } else {
-    build();
+    withBuildLock(build);
     console.log(`built ${relative(process.cwd(), DIST)} (esm + cjs + types)`);
   }
 }

@@ -1,5 +1,9 @@
 // Public API of @greenlang/tracing. Everything exported here is documented in sdk/README.md and
 // covered by semantic versioning; nothing else is.
+
+// What needs no SDK (traced, context and baggage helpers, log correlation, redaction) has its
+// home in the light entry, ./api.ts; the main entry re-exports all of it.
+export * from "./api.ts";
 export {
   ConfigError,
   DEFAULT_IGNORE_PATHS,
@@ -10,29 +14,10 @@ export {
   type TracingOptions,
 } from "./config.ts";
 export {
-  currentSpanId,
-  currentTraceId,
-  currentTraceIds,
-  currentTraceparent,
-  extractContext,
-  getBaggageValue,
-  injectContext,
-  linksFromCarriers,
-  linkTo,
-  type MessageCarrier,
-  runInContext,
-  runWithBaggage,
-  type TraceIds,
-  withBaggageEntries,
-} from "./context.ts";
-export { type LogTraceFields, logFields, pinoMixin } from "./log-correlation.ts";
-export {
   expressTracing,
   fastifyTracing,
   httpTracing,
   type MiddlewareOptions,
   type RequestIdentity,
 } from "./middleware.ts";
-export { redactString } from "./redaction.ts";
 export { getTracingHandle, initTracing, type TracingHandle, type TracingStats } from "./setup.ts";
-export { type TracedOptions, traced } from "./traced.ts";

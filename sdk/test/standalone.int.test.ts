@@ -17,7 +17,7 @@ const REPO_MODULES = join(SDK, "..", "node_modules");
 // The machine's npm (the bootstrap installs Node 24 without one), run by the Node.js running this.
 const NPM_CLI = realpathSync(spawnSync("sh", ["-c", "command -v npm"], { encoding: "utf8" }).stdout.trim() || "npm");
 // What a checkout of sdk/ holds besides installed and built files.
-const NOT_COPIED = new Set(["node_modules", "dist", ".dist-staging"]);
+const NOT_COPIED = new Set(["node_modules", "dist", ".dist-staging", ".build-lock"]);
 let copy = "";
 
 test.before(() => {

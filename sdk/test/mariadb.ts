@@ -4,12 +4,11 @@
 // /etc/mysql (--no-defaults). Root has no password and logs in from 127.0.0.1 only, as
 // mariadb-install-db leaves it. About 2 s to initialise the data directory, 0.1 s to start.
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { tcpOpen } from "../../scripts/ports.ts";
 import { startOnFreePorts, startProcess, waitFor } from "../../scripts/process.ts";
+import { serverDir } from "./server-dir.ts";
 
 export interface MariaDb {
   port: number;
@@ -23,17 +22,7 @@ export interface MariaDb {
 const asUser = (): string[] => (process.getuid?.() === 0 ? ["--user=root"] : []);
 
 export async function startMariaDb(): Promise<MariaDb> {
-  const dir = await mkdtemp(join(tmpdir(), "sdk-mariadb-"));
-  // A test file that crashes does not get to stop(): its servers are killed (startProcess) and
-  // their directory goes with them, as far as a server still dying lets it (never a throw here).
-  const removeDir = () => {
-    try {
-      rmSync(dir, { recursive: true, force: true });
-    } catch {
-      // left in the temp dir
-    }
-  };
-  process.once("exit", removeDir);
+  const { dir, removeDir } = await serverDir("sdk-mariadb-");
   try {
     const datadir = join(dir, "data");
     const install = spawnSync(

@@ -3,12 +3,12 @@
 // and crash dump under a temp dir; AMQP, Erlang distribution and epmd on 127.0.0.1 only, on ports
 // found free (started again on others if one was taken meanwhile); no plugins, no config files
 // from /etc/rabbitmq. The `guest` user works, as it does from loopback. About 6 s to start.
-import { existsSync, rmSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { tcpOpen } from "../../scripts/ports.ts";
 import { type RunningProcess, startOnFreePorts, startProcess, waitFor } from "../../scripts/process.ts";
+import { serverDir } from "./server-dir.ts";
 
 export interface RabbitMq {
   /** amqp://guest:guest@127.0.0.1:<port> */
@@ -32,17 +32,7 @@ const listening =
     waitFor(`${what} on ${port}`, () => tcpOpen(port as number), { process: proc, timeoutMs: 20_000 });
 
 export async function startRabbitMq(): Promise<RabbitMq> {
-  const dir = await mkdtemp(join(tmpdir(), "sdk-rabbitmq-"));
-  // A test file that crashes does not get to stop(): its servers are killed (startProcess) and
-  // their directory goes with them, as far as a server still dying lets it (never a throw here).
-  const removeDir = () => {
-    try {
-      rmSync(dir, { recursive: true, force: true });
-    } catch {
-      // left in the temp dir
-    }
-  };
-  process.once("exit", removeDir);
+  const { dir, removeDir } = await serverDir("sdk-rabbitmq-");
   const started: RunningProcess[] = [];
   const stop = async () => {
     // The broker's data is thrown away, so it is killed outright: a graceful stop took 1 to 11 s

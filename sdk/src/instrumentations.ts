@@ -1,10 +1,11 @@
 // The auto-instrumentations a service gets, chosen by name from configuration. Health and metrics
-// endpoints are never traced; database clients (pg, mysql2, knex, mongodb, redis, ioredis) and in-process
-// helpers (DataLoader, generic-pool) only trace inside a request (no spans for pool keep-alives or
-// cache warm-ups); Express and Koa middleware layers are skipped (route naming keeps working, each
-// request costs one span instead of one per middleware). The pino, winston and bunyan instrumentations put trace_id, span_id and
+// endpoints are never traced; database clients (pg, mysql2, knex, mongodb, redis, ioredis) and
+// in-process helpers (DataLoader, generic-pool) only trace inside a request (no spans for pool
+// keep-alives or cache warm-ups); Express and Koa middleware layers are skipped (route naming
+// keeps working; a request costs the server span and its route handler's, not one per
+// middleware). The pino, winston and bunyan instrumentations put trace_id, span_id and
 // trace_flags into every record written inside a span, and, with a logs exporter configured,
-// send each record as an OTLP log record (logs.ts).
+// send each record as an OTLP log record (logs.ts, winston-logs.ts).
 import type { IncomingMessage } from "node:http";
 import type { Instrumentation } from "@opentelemetry/instrumentation";
 import { AmqplibInstrumentation } from "@opentelemetry/instrumentation-amqplib";

@@ -52,6 +52,15 @@ interface WinstonRecord {
   [RECORD_CONTEXT]?: Context;
 }
 
+/** A message that is not a string, as JSON; what JSON cannot hold (a cycle, a bigint) as String(). */
+function bodyOf(message: unknown): string {
+  try {
+    return JSON.stringify(message) ?? String(message);
+  } catch {
+    return String(message);
+  }
+}
+
 /** The record a winston record becomes: body = message, attributes = its other fields. */
 export function logRecordOf(info: WinstonRecord): LogRecord {
   const { level, message, ...fields } = info;
@@ -62,7 +71,7 @@ export function logRecordOf(info: WinstonRecord): LogRecord {
   return {
     severityNumber: (severityText && SEVERITY[severityText]) || SeverityNumber.UNSPECIFIED,
     severityText,
-    body: typeof message === "string" ? message : message === undefined ? undefined : JSON.stringify(message),
+    body: typeof message === "string" || message === undefined ? message : bodyOf(message),
     attributes,
     context: info[RECORD_CONTEXT] ?? context.active(),
   };

@@ -36,6 +36,10 @@ test("message as body, other fields as attributes, correlation fields left out",
   assert.is(record.body, "order placed");
   assert.equal(record.attributes, { order: 42, logger: "winston" });
   assert.is(logRecordOf({ level: "info", message: { a: 1 } }).body, '{"a":1}');
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  assert.is(logRecordOf({ level: "info", message: cyclic }).body, "[object Object]");
+  assert.is(logRecordOf({ level: "info", message: 10n }).body, "10");
 });
 
 test("the record is emitted in the context it was written in, else the active one", () => {

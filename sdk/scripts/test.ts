@@ -1,9 +1,9 @@
 // The SDK's own test command (`npm test` in sdk/), which works outside this repository too: runs
 // every unit test file of test/ in its own Node process (each starts tracing of its own, so files
 // cannot share one), one per core at a time, and ends with `N passed, N failed`. The integration
-// files (*.int.test.ts) run a real Collector, MariaDB, RabbitMQ and an S3 server (gofakes3) that
-// this repository's bootstrap provides, so they run from the repository root (`npm test`), which uses the same
-// per-file runner (runTestFile, runPool below).
+// files (*.int.test.ts) run a real Collector, MariaDB, RabbitMQ, FerretDB and gofakes3 that
+// this repository's bootstrap provides, so they run from the repository root (`npm test`),
+// which uses the same per-file runner (runTestFile, runPool below).
 //
 //   node scripts/test.ts [--filter <substring of the path>]
 import { spawn } from "node:child_process";

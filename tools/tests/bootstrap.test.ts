@@ -34,7 +34,7 @@ test("bootstrap --check: on an empty tools folder, names every tool it would bui
       assert.match(result.stdout, new RegExp(`${tool}: would build or restore v`));
     }
     // Tools only the live phase and its tests need are built on first use, never by a plain run.
-    for (const tool of ["etcd", "kube-apiserver-1.33", "argocd", "kustomize", "gofakes3"]) {
+    for (const tool of ["etcd", "kube-apiserver-1.33", "argocd", "kustomize", "gofakes3", "ferretdb"]) {
       assert.not.match(result.stdout, new RegExp(`${tool}: would`));
     }
     const named = run(["--check", "etcd", "kube-apiserver-1.33", "argocd"], {

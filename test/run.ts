@@ -6,12 +6,9 @@
 //   *.int.test.ts   integration tests (real processes on loopback); after the unit tests, two
 //                   at a time: most of their time is spent waiting on the processes they start
 //                   (decision windows, drains, outages), about a quarter of one core on average,
-//                   so two at once share the machine without slowing each other's waits. A file
-//                   whose timing must not share the machine says so in a `// runs alone: <why>`
-//                   line and runs by itself after the others.
+//                   so two at once share the machine without slowing each other's waits.
 //
 // Flags: --unit, --integration (only that kind), --filter <substring of the path>.
-import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { sep } from "node:path";
 import { declaredTools, ensureTools } from "../policies/live/tools.ts";
@@ -23,11 +20,6 @@ import { runPool, type TestFileResult } from "../sdk/scripts/test.ts";
 const runAll = (files: readonly string[], concurrency: number) => runPool(files, concurrency, ROOT);
 
 const INTEGRATION_JOBS = 2;
-
-/** Whether an integration file asks to run by itself (`// runs alone: <why>`). */
-function runsAlone(file: string): boolean {
-  return /^\/\/ runs alone: \S/m.test(readFileSync(file, "utf8"));
-}
 
 /** A suite is the first two path segments for apps/ and the first one elsewhere: apps/tempo, sdk, … */
 function suiteOf(file: string): string {
@@ -56,13 +48,11 @@ ensureBuilt();
 const results: TestFileResult[] = [];
 if (only !== "integration") results.push(...(await runAll(unit, Math.max(1, availableParallelism()))));
 if (only !== "unit") {
-  const alone = integration.filter(runsAlone);
   // The end-to-end files (test/integration/: Argo CD, the whole platform) are the longest; started
   // first, they run beside the others instead of alone at the end.
-  const pooled = integration.filter((f) => !alone.includes(f));
-  const endToEnd = pooled.filter((f) => f.startsWith(`test${sep}integration${sep}`));
-  results.push(...(await runAll([...endToEnd, ...pooled.filter((f) => !endToEnd.includes(f))], INTEGRATION_JOBS)));
-  results.push(...(await runAll(alone, 1)));
+  const endToEnd = integration.filter((f) => f.startsWith(`test${sep}integration${sep}`));
+  const others = integration.filter((f) => !endToEnd.includes(f));
+  results.push(...(await runAll([...endToEnd, ...others], INTEGRATION_JOBS)));
 }
 
 const bySuite = new Map<string, { passed: number; failed: number; skipped: number; files: number }>();

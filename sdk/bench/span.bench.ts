@@ -11,6 +11,7 @@ import { ExportResultCode } from "@opentelemetry/core";
 import { BatchSpanProcessor, type ReadableSpan, type SpanExporter, TracerProvider } from "@opentelemetry/sdk-trace";
 import { median } from "../../scripts/stats.ts";
 import { resolveConfig } from "../src/config.ts";
+import { useLeanTracers } from "../src/lean-tracer.ts";
 import { createSpanPipeline } from "../src/pipeline.ts";
 
 const SPANS_PER_ROUND = 100_000;
@@ -28,11 +29,14 @@ class NoopExporter implements SpanExporter {
 
 const config = resolveConfig({ serviceName: "bench", serviceVersion: "1.0.0", cluster: "bench" }, {});
 const pipeline = createSpanPipeline(config, new NoopExporter());
-const ours = new TracerProvider({
-  sampler: pipeline.sampler,
-  idGenerator: pipeline.idGenerator,
-  spanProcessors: pipeline.spanProcessors,
-}).getTracer("bench");
+// As setup.ts makes it: the SDK's provider, its tracers made lean (src/lean-tracer.ts).
+const ours = useLeanTracers(
+  new TracerProvider({
+    sampler: pipeline.sampler,
+    idGenerator: pipeline.idGenerator,
+    spanProcessors: pipeline.spanProcessors,
+  }),
+).getTracer("bench");
 const bare = new TracerProvider({
   spanProcessors: [new BatchSpanProcessor({ exporter: new NoopExporter(), ...config.batch })],
 }).getTracer("bench");

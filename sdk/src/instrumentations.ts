@@ -12,7 +12,7 @@ import { AmqplibInstrumentation } from "@opentelemetry/instrumentation-amqplib";
 import { AwsInstrumentation } from "@opentelemetry/instrumentation-aws-sdk";
 import { BunyanInstrumentation } from "@opentelemetry/instrumentation-bunyan";
 import { DataloaderInstrumentation } from "@opentelemetry/instrumentation-dataloader";
-import { ExpressInstrumentation, ExpressLayerType } from "@opentelemetry/instrumentation-express";
+import { ExpressLayerType } from "@opentelemetry/instrumentation-express";
 import { GenericPoolInstrumentation } from "@opentelemetry/instrumentation-generic-pool";
 import { GraphQLInstrumentation } from "@opentelemetry/instrumentation-graphql";
 import { GrpcInstrumentation } from "@opentelemetry/instrumentation-grpc";
@@ -30,6 +30,7 @@ import { RedisInstrumentation } from "@opentelemetry/instrumentation-redis";
 import { SocketIoInstrumentation } from "@opentelemetry/instrumentation-socket.io";
 import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
 import type { InstrumentationName } from "./config.ts";
+import { LeanExpressInstrumentation } from "./express-instrumentation.ts";
 import { FastifyRouteInstrumentation } from "./fastify-instrumentation.ts";
 import { compileGlobs } from "./glob.ts";
 import { LeanHttpInstrumentation } from "./lean-http.ts";
@@ -96,7 +97,7 @@ export function createInstrumentations(
         redactedQueryParamsServer: REDACTED_QUERY_PARAMS,
       }),
     undici: () => new UndiciInstrumentation(),
-    express: () => new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
+    express: () => new LeanExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
     fastify: () => new FastifyRouteInstrumentation(),
     pg: () => new PgInstrumentation({ requireParentSpan: true }),
     // mysql2 has no requireParentSpan option: parent-only.ts gives it the same behaviour. Its

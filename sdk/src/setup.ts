@@ -17,13 +17,14 @@ import { B3InjectEncoding, B3Propagator } from "@opentelemetry/propagator-b3";
 import type { Resource } from "@opentelemetry/resources";
 import type { LogRecordExporter } from "@opentelemetry/sdk-logs";
 import { NodeSDK } from "@opentelemetry/sdk-node";
-import type { SpanExporter } from "@opentelemetry/sdk-trace";
+import { type SpanExporter, TracerProvider } from "@opentelemetry/sdk-trace";
 import { type LogLevel, resolveConfig, type TracingConfig, type TracingOptions } from "./config.ts";
 import { LeanContextManager } from "./context-manager.ts";
 import { EMPTY_COUNTS, type SpanCounts } from "./drop-counter.ts";
 import { createSpanExporter } from "./exporter.ts";
 import { createInstrumentations } from "./instrumentations.ts";
 import { JaegerPropagator } from "./jaeger-propagator.ts";
+import { useLeanTracers } from "./lean-tracer.ts";
 import { createLogRecordProcessors } from "./logs.ts";
 import { OtlpJsonMetricsPusher, PrometheusEndpoint } from "./metrics-export.ts";
 import { createSpanPipeline } from "./pipeline.ts";
@@ -184,6 +185,11 @@ export function initTracing(options: TracingOptions = {}, hooks: InternalSetupHo
     logRecordProcessors: createLogRecordProcessors(config, redactor, hooks.logRecordExporter),
   });
   sdk.start();
+  // The provider NodeSDK made and registered (no other was registered: checked above). Its
+  // tracers start spans without the SDK's double attribute check (lean-tracer.ts).
+  const registered = trace.getTracerProvider();
+  const provider = registered instanceof ProxyTracerProvider ? registered.getDelegate() : registered;
+  if (provider instanceof TracerProvider) useLeanTracers(provider);
 
   // Runtime metrics travel with the span metrics (on whenever those are, unless GL_RUNTIME_METRICS=false).
   const runtimeMetrics = spanMetrics && config.runtimeMetrics ? new RuntimeMetrics() : undefined;

@@ -20,11 +20,7 @@ import { EventEmitter } from "node:events";
 import { type Attributes, type Context, context, diag, type Span, SpanStatusCode, trace } from "@opentelemetry/api";
 import { getRPCMetadata, RPCType } from "@opentelemetry/core";
 import { safeExecuteInTheMiddle } from "@opentelemetry/instrumentation";
-import {
-  ExpressInstrumentation,
-  type ExpressInstrumentationConfig,
-  type ExpressRequestInfo,
-} from "@opentelemetry/instrumentation-express";
+import { ExpressInstrumentation, type ExpressInstrumentationConfig } from "@opentelemetry/instrumentation-express";
 import { ATTR_HTTP_ROUTE } from "@opentelemetry/semantic-conventions";
 
 /** Where upstream keeps the paths of the layers a request went through (its _LAYERS_STORE_PROPERTY). */
@@ -224,15 +220,17 @@ export class LeanExpressInstrumentation extends ExpressInstrumentation {
       if (trace.getSpan(parentContext) === undefined) return original.apply(this, arguments as unknown as unknown[]);
 
       const metadata = layerMetadata(type, route, layer, layerPath);
-      const info: ExpressRequestInfo = { request: req, layerType: type as never, route };
       const attributes: Attributes = {
         [ATTR_HTTP_ROUTE]: actual,
         "express.name": metadata.expressName,
         "express.type": type,
       };
-      const span = instrumentation.tracer.startSpan(instrumentation._getSpanName(info, metadata.name), {
-        attributes,
-      });
+      // Upstream asks _getSpanName, which returns the default name unless a hook is configured.
+      const name =
+        config.spanNameHook instanceof Function
+          ? instrumentation._getSpanName({ request: req, layerType: type as never, route }, metadata.name)
+          : metadata.name;
+      const span = instrumentation.tracer.startSpan(name, { attributes });
       let currentContext: Context = trace.setSpan(parentContext, span);
       const { requestHook } = config;
       if (requestHook)

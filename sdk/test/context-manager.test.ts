@@ -1,6 +1,9 @@
 // LeanContextManager binds functions as upstream's AsyncLocalStorageContextManager does, without
 // redefining `length`: same name, length and its descriptor, `this`, arguments, return value,
 // thrown error and active context, for every arity (the prepared ones and the fallback beyond).
+// Listeners of a bound emitter are bound with those wrappers: the same script of adding,
+// emitting and removing listeners in every way runs against an emitter bound by each manager,
+// and what each listener saw and what is left registered must agree.
 
 import { EventEmitter } from "node:events";
 import { createContextKey, ROOT_CONTEXT } from "@opentelemetry/api";
@@ -99,6 +102,85 @@ test("listeners of a bound emitter run in its context and can be removed, once o
     ["once", 1, "bound"],
   ]);
   assert.is(emitter.listenerCount("x"), 0);
+});
+
+/** Runs every way of adding, emitting and removing listeners against an emitter `manager` binds. */
+function emitterScript(manager: AsyncLocalStorageContextManager): unknown[] {
+  active = manager;
+  const log: unknown[] = [];
+  const other = ROOT_CONTEXT.setValue(KEY, "other");
+  class Custom extends EventEmitter {}
+  const ee = new Custom();
+  const before = (v: unknown) => log.push(["added before binding", v, current()]);
+  ee.on("x", before);
+  // An emitter with its own `on`: binding keeps it as the original it calls.
+  const ownOn = ee.on;
+  (ee as unknown as { on: unknown }).on = function (this: EventEmitter, event: string, fn: Fn) {
+    log.push(["own on", event]);
+    return ownOn.call(this, event, fn);
+  };
+  const result = manager.bind(bound, ee);
+  log.push(["bind returns the emitter", result === ee]);
+  // The first binding wins.
+  manager.bind(other, ee);
+  const a = (v: unknown) => log.push(["a", v, current()]);
+  const b = (v: unknown) => log.push(["b", v, current()]);
+  const c = (v: unknown) => log.push(["c", v, current()]);
+  log.push(["on returns the emitter", ee.on("x", a) === ee]);
+  ee.addListener("x", b);
+  ee.prependListener("x", c);
+  ee.once("x", (v: unknown) => log.push(["once", v, current()]));
+  ee.prependOnceListener("x", (v: unknown) => log.push(["prepend once", v, current()]));
+  ee.on("y", a);
+  log.push(["listeners", ee.listenerCount("x"), ee.listeners("x").map((l) => [l.name, l.length])]);
+  manager.with(other, () => ee.emit("x", 1));
+  ee.emit("x", 2);
+  ee.removeListener("x", a);
+  ee.off("x", b);
+  ee.emit("x", 3);
+  // A once-listener removed before it fires, through the listener given.
+  const never = () => log.push(["never"]);
+  ee.once("x", never);
+  ee.removeListener("x", never);
+  ee.emit("x", 4);
+  ee.removeAllListeners("x");
+  log.push(["after removeAllListeners(x)", ee.listenerCount("x"), ee.listenerCount("y")]);
+  ee.emit("y", 5);
+  ee.removeAllListeners();
+  log.push(["after removeAllListeners()", ee.listenerCount("y")]);
+  ee.on("z", a);
+  ee.emit("z", 6);
+  ee.removeListener("z", a);
+  log.push(["after re-adding and removing", ee.listenerCount("z")]);
+  // Removing what was never added, and an event never bound.
+  ee.removeListener("nothing", a);
+  log.push(["own keys", Object.keys(ee).sort()]);
+  return log;
+}
+
+test("a bound emitter's listeners see the same contexts and leave the same registrations", () => {
+  const ours = emitterScript(lean);
+  const theirs = emitterScript(upstream);
+  assert.equal(ours, theirs);
+  // The script sees what it is about: contexts, the first binding, removals.
+  assert.ok(JSON.stringify(theirs).includes('["a",1,"bound"]'), JSON.stringify(theirs));
+  assert.ok(JSON.stringify(theirs).includes('["added before binding",1,"other"]'));
+  assert.ok(JSON.stringify(theirs).includes('["after removeAllListeners(x)",0,1]'));
+});
+
+test("two emitters bound to different contexts keep their own", () => {
+  active = lean;
+  const first = lean.bind(bound, new EventEmitter());
+  const second = lean.bind(ROOT_CONTEXT.setValue(KEY, "second"), new EventEmitter());
+  const seen: unknown[] = [];
+  first.on("x", () => seen.push(["first", current()]));
+  second.on("x", () => seen.push(["second", current()]));
+  second.emit("x");
+  first.emit("x");
+  assert.equal(seen, [
+    ["second", "second"],
+    ["first", "bound"],
+  ]);
 });
 
 test.run();

@@ -48,13 +48,16 @@ type SpanImplConstructor = new (options: Record<string, unknown>) => Span;
 const LEAN = Symbol("greenlang-lean-tracer");
 let SpanImpl: SpanImplConstructor | undefined;
 
+/** How many attributes the last plainCopy copied (a span start runs to the end without yielding). */
+let copied = 0;
+
 /**
  * The copy of `input` the SDK's first cleanAttributes would make (no limits: undefined values
  * left out, everything else as it is), provided every value is a string of at most
  * `lengthLimit` characters, a number or a boolean and every key is non-empty; otherwise
- * undefined, and the SDK's path decides. Returns the count of attributes copied in `count[0]`.
+ * undefined, and the SDK's path decides. Sets `copied`.
  */
-function plainCopy(input: Attributes | undefined, lengthLimit: number, count: [number]): Attributes | undefined {
+function plainCopy(input: Attributes | undefined, lengthLimit: number): Attributes | undefined {
   const out: Attributes = {};
   let n = 0;
   if (input !== undefined && input !== null) {
@@ -71,7 +74,7 @@ function plainCopy(input: Attributes | undefined, lengthLimit: number, count: [n
       n++;
     }
   }
-  count[0] = n;
+  copied = n;
   return out;
 }
 
@@ -95,12 +98,12 @@ function leanStartSpan(this: SdkTracer, name: string, options: SpanOptions = {},
   const limits = this._spanLimits;
   const countLimit = limits.attributeCountLimit ?? 128;
   const lengthLimit = limits.attributeValueLengthLimit ?? Number.POSITIVE_INFINITY;
-  const count: [number] = [0];
   const attributes =
     SpanImpl === undefined || (options.links !== undefined && options.links.length > 0) || lengthLimit <= 0
       ? undefined
-      : plainCopy(options.attributes, lengthLimit, count);
-  if (attributes === undefined || count[0] > countLimit) {
+      : plainCopy(options.attributes, lengthLimit);
+  const count = copied;
+  if (attributes === undefined || count > countLimit) {
     const span = upstream.call(this, name, options, context);
     SpanImpl ??= spanImplOf(span);
     return span;
@@ -143,7 +146,7 @@ function leanStartSpan(this: SdkTracer, name: string, options: SpanOptions = {},
   let dropped = 0;
   const extra = sampling.attributes;
   if (extra !== undefined && extra !== null) {
-    if (plainWithin(extra, attributes, count[0], countLimit, lengthLimit)) Object.assign(attributes, extra);
+    if (plainWithin(extra, attributes, count, countLimit, lengthLimit)) Object.assign(attributes, extra);
     else {
       // What the SDK does with what it cannot take as it is: merge, then check and copy again.
       const cleaned = cleanWithLimits(Object.assign(attributes, extra), limits);

@@ -7,34 +7,25 @@
 // distribution's, upstream's default with a span per layer, and one with every hook and ignore
 // pattern, some of them throwing), and every case's spans are compared one by one: names,
 // kinds, status, attributes, events and parent links (timings and ids aside).
-import { spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { NormalSpan } from "./fixtures/spans.ts";
 
 const MATRIX = join(import.meta.dirname, "fixtures", "express-matrix.ts");
 type Spans = Record<string, NormalSpan[]>;
+const execFileAsync = promisify(execFile);
 
-function run(side: "ours" | "upstream", version: "5" | "4", config: string): Promise<Spans> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MATRIX, side, version, config], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code !== 0)
-        reject(new Error(`${side} Express ${version} ${config} exited ${code ?? signal}: ${stderr.slice(-3000)}`));
-      else resolve((JSON.parse(stdout.trim().split("\n").pop() as string) as { spans: Spans }).spans);
-    });
+async function run(side: "ours" | "upstream", version: "5" | "4", config: string): Promise<Spans> {
+  const { stdout } = await execFileAsync(process.execPath, [MATRIX, side, version, config], {
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  }).catch((error: Error & { stderr?: string }) => {
+    throw new Error(`${side} Express ${version} ${config}: ${error.message}\n${error.stderr?.slice(-3000) ?? ""}`);
   });
+  return (JSON.parse(stdout.trim().split("\n").pop() as string) as { spans: Spans }).spans;
 }
 
 const VERSIONS = ["5", "4"] as const;

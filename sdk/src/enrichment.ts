@@ -3,10 +3,11 @@
 // request, taken from W3C baggage (set once at the edge, then propagated to every service). At the end,
 // just before the span becomes read-only: PII and secret redaction of attribute values, event
 // attributes and the status message, so values set at any point of the span's life are covered.
-import { type Attributes, type AttributeValue, type Context, propagation } from "@opentelemetry/api";
+import { type Context, propagation } from "@opentelemetry/api";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace";
 import type { Redactor } from "./redaction.ts";
 import { redactString } from "./redaction.ts";
+import { setPlainAttribute } from "./span-attributes.ts";
 
 export interface EnrichmentSettings {
   /** Stamped on every span at start (see constantSpanAttributes). */
@@ -33,53 +34,6 @@ export function constantSpanAttributes(
   return out;
 }
 
-/**
- * SpanImpl's attribute bookkeeping in @opentelemetry/sdk-trace 3.0.0 (private in its type
- * declarations): the span's own attribute object, how many it holds and its limits.
- */
-interface SpanAttributeBook {
-  attributes: Attributes;
-  _attributesCount: number;
-  _spanLimits: { attributeCountLimit?: number; attributeValueLengthLimit?: number };
-}
-
-function attributeBookOf(span: Span): SpanAttributeBook | undefined {
-  const book = span as unknown as Partial<SpanAttributeBook>;
-  return typeof book._attributesCount === "number" &&
-    typeof book.attributes === "object" &&
-    typeof book._spanLimits === "object"
-    ? (book as SpanAttributeBook)
-    : undefined;
-}
-
-/**
- * Sets constant string attributes the way Span.setAttribute would, for known-valid values: the
- * SDK's setAttribute (like the sampling-result attributes it merges at start) validates each value
- * through a check that allocates, which is a measurable share of a span's cost when it runs for
- * two constants on every span. Values are written into the span's own attribute object with its
- * count kept; at the count limit (and on an SDK whose span does not look as expected) it defers
- * to setAttribute, which drops and counts exactly as upstream.
- */
-function stampConstants(span: Span, entries: readonly (readonly [string, string])[]): void {
-  const book = attributeBookOf(span);
-  for (const [key, value] of entries) {
-    if (book === undefined) {
-      span.setAttribute(key, value);
-      continue;
-    }
-    const isNew = !Object.hasOwn(book.attributes, key);
-    if (isNew && book._attributesCount >= (book._spanLimits.attributeCountLimit ?? Number.POSITIVE_INFINITY)) {
-      span.setAttribute(key, value);
-      continue;
-    }
-    const limit = book._spanLimits.attributeValueLengthLimit ?? Number.POSITIVE_INFINITY;
-    // A limit of 0 or less is invalid and ignored by the SDK (with a warning of its own).
-    (book.attributes as Record<string, AttributeValue>)[key] =
-      value.length <= limit || !(limit > 0) ? value : value.substring(0, limit);
-    if (isNew) book._attributesCount++;
-  }
-}
-
 export class EnrichmentSpanProcessor implements SpanProcessor {
   readonly #settings: EnrichmentSettings;
   readonly #constants: readonly (readonly [string, string])[];
@@ -91,7 +45,8 @@ export class EnrichmentSpanProcessor implements SpanProcessor {
 
   onStart(span: Span, parentContext: Context): void {
     const s = this.#settings;
-    if (this.#constants.length > 0) stampConstants(span, this.#constants);
+    // The cluster and version go in without the SDK's per-value check (span-attributes.ts).
+    for (const [key, value] of this.#constants) setPlainAttribute(span, key, value);
     const baggage = propagation.getBaggage(parentContext);
     if (baggage === undefined) return;
     const tenant = baggage.getEntry(s.tenantBaggageKey);

@@ -32,6 +32,7 @@ import {
 import { hrTime, type RPCMetadata, RPCType, setRPCMetadata, suppressTracing } from "@opentelemetry/core";
 import { HttpInstrumentation, type HttpInstrumentationConfig } from "@opentelemetry/instrumentation-http";
 import { leanServerAttributes } from "./http-attributes.ts";
+import { setPlainAttribute } from "./span-attributes.ts";
 
 type Emit = (this: unknown, event: string, ...args: unknown[]) => boolean;
 type MetricAttributes = Attributes;
@@ -69,12 +70,13 @@ function finishServerSpan(
     metricAttributes["http.response.status_code"] = statusCode;
     if (errorType !== undefined) metricAttributes["error.type"] = errorType;
   }
-  span.setAttribute("http.response.status_code", statusCode);
-  if (route !== undefined) span.setAttribute("http.route", route);
+  // Set as upstream's setAttribute would, without its per-value check (span-attributes.ts).
+  setPlainAttribute(span, "http.response.status_code", statusCode);
+  if (route !== undefined) setPlainAttribute(span, "http.route", route);
   span.setStatus({
     code: statusCode && statusCode >= 100 && statusCode < 500 ? SpanStatusCode.UNSET : SpanStatusCode.ERROR,
   });
-  if (errorType !== undefined) span.setAttribute("error.type", errorType);
+  if (errorType !== undefined) setPlainAttribute(span, "error.type", errorType);
   if (route) span.updateName(`${request.method || "GET"} ${route}`);
   internals._closeHttpSpan(span, SpanKind.SERVER, startTime, metricAttributes);
 }

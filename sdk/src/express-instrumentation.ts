@@ -43,7 +43,7 @@ interface Request {
 }
 type LayerType = "router" | "request_handler" | "middleware";
 
-/** Upstream's private method this replaces, and the protected members it uses. */
+/** Upstream's private method this replaces (see the type declarations of instrumentation-express 0.72.0). */
 interface Internals {
   _applyPatch(layer: Layer, layerPath: string | undefined): void;
 }
@@ -143,13 +143,10 @@ function ignored(config: ExpressInstrumentationConfig, type: LayerType, name: ()
   return false;
 }
 
-function errorAndMessage(error: unknown): [Error | string, string] {
-  return error instanceof Error ? [error, error.message] : [String(error), String(error)];
-}
-
+/** Upstream's asErrorAndMessage, recorded: an Error as it is, anything else as its string. */
 function recordError(span: Span, value: unknown): void {
-  const [error, message] = errorAndMessage(value);
-  span.recordException(error);
+  const message = value instanceof Error ? value.message : String(value);
+  span.recordException(value instanceof Error ? value : message);
   span.setStatus({ code: SpanStatusCode.ERROR, message });
 }
 
@@ -217,7 +214,8 @@ export class LeanExpressInstrumentation extends ExpressInstrumentation {
         if (type !== "router" && stored) store.pop();
         return original.apply(this, arguments as unknown as unknown[]);
       }
-      if (trace.getSpan(parentContext) === undefined) return original.apply(this, arguments as unknown as unknown[]);
+      const parentSpan = trace.getSpan(parentContext);
+      if (parentSpan === undefined) return original.apply(this, arguments as unknown as unknown[]);
 
       const metadata = layerMetadata(type, route, layer, layerPath);
       const attributes: Attributes = {
@@ -280,9 +278,7 @@ export class LeanExpressInstrumentation extends ExpressInstrumentation {
           // The callback runs with the layer's parent span active again; when that is already
           // the active span, entering an equal context would change nothing.
           const active = context.active();
-          const parentSpan = trace.getSpan(parentContext);
-          if (parentSpan === undefined || trace.getSpan(active) === parentSpan)
-            return callback.apply(this, arguments as unknown as unknown[]);
+          if (trace.getSpan(active) === parentSpan) return callback.apply(this, arguments as unknown as unknown[]);
           const args = arguments;
           return context.with(trace.setSpan(active, parentSpan), () =>
             callback.apply(this, args as unknown as unknown[]),

@@ -94,7 +94,6 @@ function plainWithin(extra: Attributes, into: Attributes, count: number, countLi
 }
 
 function leanStartSpan(this: SdkTracer, name: string, options: SpanOptions = {}, context?: Context): Span {
-  const upstream = Object.getPrototypeOf(this).startSpan as Tracer["startSpan"];
   const limits = this._spanLimits;
   const countLimit = limits.attributeCountLimit ?? 128;
   const lengthLimit = limits.attributeValueLengthLimit ?? Number.POSITIVE_INFINITY;
@@ -104,7 +103,8 @@ function leanStartSpan(this: SdkTracer, name: string, options: SpanOptions = {},
       : plainCopy(options.attributes, lengthLimit);
   const count = copied;
   if (attributes === undefined || count > countLimit) {
-    const span = upstream.call(this, name, options, context);
+    const sdkStartSpan = Object.getPrototypeOf(this).startSpan as Tracer["startSpan"];
+    const span = sdkStartSpan.call(this, name, options, context);
     SpanImpl ??= spanImplOf(span);
     return span;
   }
@@ -149,9 +149,12 @@ function leanStartSpan(this: SdkTracer, name: string, options: SpanOptions = {},
     if (plainWithin(extra, attributes, count, countLimit, lengthLimit)) Object.assign(attributes, extra);
     else {
       // What the SDK does with what it cannot take as it is: merge, then check and copy again.
-      const cleaned = cleanWithLimits(Object.assign(attributes, extra), limits);
-      spanAttributes = cleaned.attributes;
-      dropped = cleaned.droppedAttributesCount;
+      const cleaned = cleanAttributes(
+        Object.assign(attributes, extra),
+        limits as Parameters<typeof cleanAttributes>[1],
+      );
+      spanAttributes = cleaned.attributes ?? {};
+      dropped = cleaned.droppedAttributesCount ?? 0;
     }
   }
   return new (SpanImpl as SpanImplConstructor)({
@@ -170,14 +173,6 @@ function leanStartSpan(this: SdkTracer, name: string, options: SpanOptions = {},
     spanLimits: limits,
     recordEndMetrics,
   });
-}
-
-function cleanWithLimits(
-  attributes: Attributes,
-  limits: SdkTracer["_spanLimits"],
-): { attributes: Attributes; droppedAttributesCount: number } {
-  const cleaned = cleanAttributes(attributes, limits as Parameters<typeof cleanAttributes>[1]);
-  return { attributes: cleaned.attributes ?? {}, droppedAttributesCount: cleaned.droppedAttributesCount ?? 0 };
 }
 
 /** The SDK's span class, from a span its startSpan made (undefined for a non-recording one). */

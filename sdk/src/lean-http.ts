@@ -27,9 +27,18 @@ import {
   SpanKind,
   type SpanOptions,
   SpanStatusCode,
+  type Tracer,
   trace,
 } from "@opentelemetry/api";
-import { hrTime, type RPCMetadata, RPCType, setRPCMetadata, suppressTracing } from "@opentelemetry/core";
+import {
+  hrTime,
+  hrTimeDuration,
+  hrTimeToMilliseconds,
+  type RPCMetadata,
+  RPCType,
+  setRPCMetadata,
+  suppressTracing,
+} from "@opentelemetry/core";
 import { HttpInstrumentation, type HttpInstrumentationConfig } from "@opentelemetry/instrumentation-http";
 import { leanServerAttributes } from "./http-attributes.ts";
 import { setPlainAttribute } from "./span-attributes.ts";
@@ -43,6 +52,7 @@ interface UpstreamInternals {
   _startHttpSpan(name: string, options: SpanOptions, ctx: Context): Span;
   _onServerResponseError(span: Span, metricAttributes: MetricAttributes, startTime: HrTime, error: Error): void;
   _closeHttpSpan(span: Span, kind: SpanKind, startTime: HrTime, metricAttributes: MetricAttributes): void;
+  _recordServerDuration(durationMs: number, metricAttributes: MetricAttributes): void;
   _diag: { error(message: string, ...args: unknown[]): void };
 }
 
@@ -54,14 +64,12 @@ interface UpstreamInternals {
  * error type of a 5xx, the name after the route; then upstream's close.
  */
 function finishServerSpan(
-  internals: UpstreamInternals,
+  server: ServerSpan,
   request: IncomingMessage,
   response: ServerResponse,
-  span: Span,
   rpcMetadata: RPCMetadata,
-  metricAttributes: MetricAttributes,
-  startTime: HrTime,
 ): void {
+  const { span, metricAttributes } = server;
   const statusCode = response.statusCode;
   const route = rpcMetadata.route;
   if (route !== undefined) metricAttributes["http.route"] = route;
@@ -78,7 +86,70 @@ function finishServerSpan(
   });
   if (errorType !== undefined) setPlainAttribute(span, "error.type", errorType);
   if (route) span.updateName(`${request.method || "GET"} ${route}`);
-  internals._closeHttpSpan(span, SpanKind.SERVER, startTime, metricAttributes);
+  server.close();
+}
+
+/**
+ * One request's server span and what ends it, as upstream's _startHttpSpan, _closeHttpSpan and
+ * _onServerResponseError do. Upstream keeps every open span in a WeakSet so that it ends once
+ * (whichever of "close", the response's error or a throwing handler comes first); adding to and
+ * deleting from a WeakSet on every request, and the garbage collector's work on its entries, cost
+ * more than this flag, which does the same for the one span it belongs to. With
+ * requireParentforIncomingSpans the span may be a remote parent's, so that case keeps upstream's
+ * methods as they are.
+ */
+class ServerSpan {
+  readonly span: Span;
+  readonly internals: UpstreamInternals;
+  readonly startTime: HrTime;
+  readonly metricAttributes: MetricAttributes;
+  #open = true;
+  readonly #upstream: boolean;
+
+  constructor(
+    internals: UpstreamInternals,
+    tracer: Tracer,
+    method: string,
+    options: SpanOptions,
+    parent: Context,
+    startTime: HrTime,
+    metricAttributes: MetricAttributes,
+    requireParent: boolean | undefined,
+  ) {
+    this.internals = internals;
+    this.startTime = startTime;
+    this.metricAttributes = metricAttributes;
+    this.#upstream = requireParent === true;
+    this.span = this.#upstream
+      ? internals._startHttpSpan(method, options, parent)
+      : tracer.startSpan(method, options, parent);
+  }
+
+  /** Ends the span and records the request's duration, the first time only. */
+  close(): void {
+    if (this.#upstream) {
+      this.internals._closeHttpSpan(this.span, SpanKind.SERVER, this.startTime, this.metricAttributes);
+      return;
+    }
+    if (!this.#open) return;
+    this.#open = false;
+    this.span.end();
+    const duration = hrTimeToMilliseconds(hrTimeDuration(this.startTime, hrTime()));
+    this.internals._recordServerDuration(duration, this.metricAttributes);
+  }
+
+  /** Upstream's _onServerResponseError: the error on the span (even when it has ended), then close. */
+  fail(error: Error): void {
+    if (this.#upstream) {
+      this.internals._onServerResponseError(this.span, this.metricAttributes, this.startTime, error);
+      return;
+    }
+    this.span.setAttribute("error.type", error.name);
+    this.span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+    this.span.recordException(error);
+    this.metricAttributes["error.type"] = error.name;
+    this.close();
+  }
 }
 
 /** Whether a configuration uses only what the lean path implements; anything else goes upstream. */
@@ -156,11 +227,17 @@ export class LeanHttpInstrumentation extends HttpInstrumentation {
       if (spanAttributes["network.protocol.version"])
         metricAttributes["network.protocol.version"] = spanAttributes["network.protocol.version"];
       const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-      const span = internals._startHttpSpan(
+      const server = new ServerSpan(
+        internals,
+        instrumentation.tracer,
         request.method as string,
         { kind: SpanKind.SERVER, attributes: spanAttributes },
         parent,
+        startTime,
+        metricAttributes,
+        config.requireParentforIncomingSpans,
       );
+      const span = server.span;
       const rpcMetadata: RPCMetadata = { type: RPCType.HTTP, span };
       const requestContext = setRPCMetadata(trace.setSpan(parent, span), rpcMetadata);
 
@@ -168,13 +245,11 @@ export class LeanHttpInstrumentation extends HttpInstrumentation {
       let hasError = false;
       response.on("close", () => {
         if (hasError) return;
-        context.with(requestContext, () =>
-          finishServerSpan(internals, request, response, span, rpcMetadata, metricAttributes, startTime),
-        );
+        context.with(requestContext, () => finishServerSpan(server, request, response, rpcMetadata));
       });
       response.on(errorMonitor, (error: Error) => {
         hasError = true;
-        context.with(requestContext, () => internals._onServerResponseError(span, metricAttributes, startTime, error));
+        context.with(requestContext, () => server.fail(error));
       });
       return context.with(requestContext, () => {
         context.bind(requestContext, request);
@@ -184,7 +259,7 @@ export class LeanHttpInstrumentation extends HttpInstrumentation {
         } catch (error) {
           // As upstream (safeExecuteInTheMiddle): a falsy throw is swallowed.
           if (!error) return undefined as unknown as boolean;
-          internals._onServerResponseError(span, metricAttributes, startTime, error as Error);
+          server.fail(error as Error);
           throw error;
         }
       });

@@ -13,17 +13,23 @@ import * as assert from "uvu/assert";
 const MATRIX = join(import.meta.dirname, "fixtures", "http-matrix.ts");
 
 type Spans = Record<string, { name: string; kind: number; attributes: Record<string, unknown> }[]>;
+/** Per case, the requests each duration histogram counted, by attribute set. */
+type Durations = Record<string, Record<string, number>>;
 /** Per case, whether each request the server received was one the fast path covers. */
 type Lean = Record<string, boolean[]>;
 
-function run(side: "ours" | "upstream"): { spans: Spans; lean: Lean } {
+function run(side: "ours" | "upstream"): { spans: Spans; durations: Durations; lean: Lean } {
   const child = spawnSync(process.execPath, [MATRIX, side], { encoding: "utf8", timeout: 60_000 });
   if (child.status !== 0) throw new Error(`${side} matrix exited ${child.status}: ${child.stderr.slice(-3000)}`);
-  return JSON.parse(child.stdout.trim().split("\n").pop() as string) as { spans: Spans; lean: Lean };
+  return JSON.parse(child.stdout.trim().split("\n").pop() as string) as {
+    spans: Spans;
+    durations: Durations;
+    lean: Lean;
+  };
 }
 
-const { spans: ours, lean } = run("ours");
-const { spans: upstream } = run("upstream");
+const { spans: ours, durations: ourDurations, lean } = run("ours");
+const { spans: upstream, durations: upstreamDurations } = run("upstream");
 
 test("the same cases ran on both sides", () => {
   assert.equal(Object.keys(ours), Object.keys(upstream));
@@ -34,7 +40,26 @@ for (const name of Object.keys(upstream)) {
   test(`same spans: ${name}`, () => {
     assert.equal(ours[name], upstream[name]);
   });
+  test(`same request-duration metrics: ${name}`, () => {
+    assert.equal(ourDurations[name], upstreamDurations[name]);
+  });
 }
+
+test("the duration metrics are there to compare: server and client, with status codes and errors", () => {
+  const keys = Object.values(upstreamDurations).flatMap((counts) => Object.keys(counts));
+  assert.ok(
+    keys.some((k) => k.startsWith("http.server.request.duration") && k.includes('"http.route"')),
+    "a route",
+  );
+  assert.ok(
+    keys.some((k) => k.startsWith("http.client.request.duration")),
+    "a client request",
+  );
+  assert.ok(
+    keys.some((k) => k.startsWith("http.server.request.duration") && k.includes('"error.type"')),
+    "an error",
+  );
+});
 
 test("the matrix exercises what it claims: server and client spans, errors, redaction, routes, remote parents", () => {
   const all = Object.values(upstream).flat();

@@ -22,7 +22,6 @@ import {
   context,
   type HrTime,
   propagation,
-  ROOT_CONTEXT,
   type Span,
   SpanKind,
   type SpanOptions,
@@ -41,7 +40,10 @@ import {
 } from "@opentelemetry/core";
 import { HttpInstrumentation, type HttpInstrumentationConfig } from "@opentelemetry/instrumentation-http";
 import { leanServerAttributes } from "./http-attributes.ts";
+import { LinkedContext } from "./linked-context.ts";
 import { setPlainAttribute } from "./span-attributes.ts";
+
+const EMPTY_CONTEXT = LinkedContext.empty();
 
 type Emit = (this: unknown, event: string, ...args: unknown[]) => boolean;
 type MetricAttributes = Attributes;
@@ -226,7 +228,9 @@ export class LeanHttpInstrumentation extends HttpInstrumentation {
       };
       if (spanAttributes["network.protocol.version"])
         metricAttributes["network.protocol.version"] = spanAttributes["network.protocol.version"];
-      const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+      // Upstream extracts into ROOT_CONTEXT; an empty linked context holds the same (nothing), and
+      // the request's contexts derived from it cost a link each instead of a copy (linked-context.ts).
+      const parent = propagation.extract(EMPTY_CONTEXT, request.headers);
       const server = new ServerSpan(
         internals,
         instrumentation.tracer,

@@ -22,6 +22,10 @@ const MAX_INT64 = 2 ** 63;
 // SpanFlags: the parent's remoteness is known (bit 8), and whether it is remote (bit 9).
 const FLAGS_HAS_IS_REMOTE = 0x100;
 const FLAGS_IS_REMOTE = 0x200;
+// Bytes kept for a length before its message is written: a span takes 128 bytes to 16 KiB (a
+// two-byte length); a batch's resource and scope groups, 16 KiB to 2 MiB (three).
+const SPAN_LENGTH_BYTES = 2;
+const GROUP_LENGTH_BYTES = 3;
 
 /** A growable byte buffer with the protobuf primitives. */
 class Writer {
@@ -113,20 +117,22 @@ class Writer {
 
   string(value: string): void {
     const length = value.length;
-    let ascii = true;
-    for (let i = 0; i < length; i++)
-      if (value.charCodeAt(i) > 127) {
-        ascii = false;
-        break;
-      }
-    if (!ascii) {
-      this.bytes(this.#encoder.encode(value));
-      return;
-    }
+    // ASCII (nearly every key and value) is its own UTF-8: written in one pass, checked as it goes.
+    const start = this.pos;
     this.varint(length);
     this.ensure(length);
     const buf = this.buf;
-    for (let i = 0; i < length; i++) buf[this.pos++] = value.charCodeAt(i);
+    let pos = this.pos;
+    for (let i = 0; i < length; i++) {
+      const c = value.charCodeAt(i);
+      if (c > 127) {
+        this.pos = start;
+        this.bytes(this.#encoder.encode(value));
+        return;
+      }
+      buf[pos++] = c;
+    }
+    this.pos = pos;
   }
 
   /** A hex id (trace or span id) as its bytes, without an intermediate array. */
@@ -134,26 +140,50 @@ class Writer {
     const length = hex.length >> 1;
     this.varint(length);
     this.ensure(length);
-    for (let i = 0; i < length; i++) this.buf[this.pos++] = (nibble(hex, 2 * i) << 4) | nibble(hex, 2 * i + 1);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < 2 * length; i += 2) buf[pos++] = (nibble(hex, i) << 4) | nibble(hex, i + 1);
+    this.pos = pos;
+  }
+
+  /** Bytes already encoded (a remembered attribute): small, so copied in a loop, which beats `set` there. */
+  raw(value: Uint8Array): void {
+    const length = value.length;
+    this.ensure(length);
+    if (length > 64) {
+      this.buf.set(value, this.pos);
+      this.pos += length;
+      return;
+    }
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < length; i++) buf[pos++] = value[i] as number;
+    this.pos = pos;
   }
 
   /**
-   * Starts a length-delimited field: one byte is kept for its length, which most nested messages
-   * fit in; `end` moves the content when the length needs more.
+   * Starts a length-delimited field: `reserve` bytes are kept for its length, as many as the
+   * message's length usually takes (1 for small messages, 2 for a span, 3 for a batch's scope and
+   * resource groups); `end` moves the content when the length takes more or fewer.
    */
-  begin(): number {
-    this.ensure(1);
-    return this.pos++;
+  begin(reserve = 1): number {
+    this.ensure(reserve);
+    const start = this.pos;
+    this.pos += reserve;
+    return start;
   }
 
-  end(start: number): void {
-    const length = this.pos - start - 1;
+  end(start: number, reserve = 1): void {
+    const length = this.pos - start - reserve;
     let size = 1;
     for (let v = length >>> 7; v > 0; v >>>= 7) size++;
-    if (size > 1) {
-      this.ensure(size - 1);
-      this.buf.copyWithin(start + size, start + 1, this.pos);
-      this.pos += size - 1;
+    if (size > reserve) {
+      this.ensure(size - reserve);
+      this.buf.copyWithin(start + size, start + reserve, this.pos);
+      this.pos += size - reserve;
+    } else if (size < reserve) {
+      this.buf.copyWithin(start + size, start + reserve, this.pos);
+      this.pos -= reserve - size;
     }
     let v = length;
     let at = start;
@@ -165,10 +195,16 @@ class Writer {
   }
 }
 
+/** 0-9, a-f, and anything else as upstream's hexToBinary reads it (A-F included). */
+function nibbleOf(c: number): number {
+  return c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c - 55;
+}
+// nibbleOf for every ASCII code, looked up instead of compared.
+const NIBBLES = Int16Array.from({ length: 128 }, (_, c) => nibbleOf(c));
+
 function nibble(hex: string, i: number): number {
   const c = hex.charCodeAt(i);
-  // 0-9, a-f, and anything else as upstream's hexToBinary reads it (A-F included).
-  return c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c - 55;
+  return c < 128 ? (NIBBLES[c] as number) : nibbleOf(c);
 }
 
 function hrTimeFixed64(w: Writer, time: HrTime): void {
@@ -291,9 +327,7 @@ function attributes(w: Writer, attrs: Attributes, field: number): void {
     w.tag(field, LENGTH_DELIMITED);
     const encoded = value === undefined || value === null ? undefined : encodedKeyValue(key, value);
     if (encoded !== undefined) {
-      w.ensure(encoded.length);
-      w.buf.set(encoded, w.pos);
-      w.pos += encoded.length;
+      w.raw(encoded);
       continue;
     }
     const at = w.begin();
@@ -402,7 +436,7 @@ export function encodeTraceRequest(spans: readonly ReadableSpan[]): Uint8Array {
   w.pos = 0;
   for (const [resource, byScope] of byResource) {
     w.tag(1, LENGTH_DELIMITED);
-    const resourceSpans = w.begin();
+    const resourceSpans = w.begin(GROUP_LENGTH_BYTES);
     w.tag(1, LENGTH_DELIMITED);
     const resourceAt = w.begin();
     if (resource.attributes) attributes(w, resource.attributes, 1);
@@ -411,7 +445,7 @@ export function encodeTraceRequest(spans: readonly ReadableSpan[]): Uint8Array {
     w.end(resourceAt);
     for (const [scope, list] of byScope) {
       w.tag(2, LENGTH_DELIMITED);
-      const scopeSpans = w.begin();
+      const scopeSpans = w.begin(GROUP_LENGTH_BYTES);
       w.tag(1, LENGTH_DELIMITED);
       const scopeAt = w.begin();
       w.tag(1, LENGTH_DELIMITED);
@@ -430,21 +464,21 @@ export function encodeTraceRequest(spans: readonly ReadableSpan[]): Uint8Array {
       w.end(scopeAt);
       for (const s of list) {
         w.tag(2, LENGTH_DELIMITED);
-        const at = w.begin();
+        const at = w.begin(SPAN_LENGTH_BYTES);
         span(w, s);
-        w.end(at);
+        w.end(at, SPAN_LENGTH_BYTES);
       }
       if (scope.schemaUrl) {
         w.tag(3, LENGTH_DELIMITED);
         w.string(scope.schemaUrl);
       }
-      w.end(scopeSpans);
+      w.end(scopeSpans, GROUP_LENGTH_BYTES);
     }
     if (resource.schemaUrl) {
       w.tag(3, LENGTH_DELIMITED);
       w.string(resource.schemaUrl);
     }
-    w.end(resourceSpans);
+    w.end(resourceSpans, GROUP_LENGTH_BYTES);
   }
   // The caller gets its own copy: the buffer is written over by the next batch.
   return w.buf.slice(0, w.pos);

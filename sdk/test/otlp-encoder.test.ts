@@ -2,7 +2,8 @@
 // spans of every shape: attribute values of each type (and the ones it remembers, past its
 // limits), events, links, trace state, remote and local parents, status messages, every kind,
 // dropped counts, several resources and scopes with and without schema URLs and versions, and
-// messages long enough for every length encoding.
+// messages long enough for every length encoding (a span under 128 bytes and over 16 KiB, a
+// scope's group under 16 KiB and over 2 MiB).
 import { type Attributes, ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace } from "@opentelemetry/api";
 import { TraceState } from "@opentelemetry/core";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
@@ -95,7 +96,14 @@ function batch(spansPerScope: number): ReadableSpan[] {
             i % 5 === 0
               ? [
                   { context: trace.getSpanContext(remote) as never, attributes: { "link.kind": "follows", n: i } },
-                  { context: { traceId: "1".repeat(32), spanId: "2".repeat(16), traceFlags: TraceFlags.NONE } },
+                  // Upper case and stray characters, read as upstream's hexToBinary reads them.
+                  {
+                    context: {
+                      traceId: "ABCDEF0123456789abcdef01234567zZ",
+                      spanId: "2".repeat(15) + "G",
+                      traceFlags: TraceFlags.NONE,
+                    },
+                  },
                   { context: { traceId: "3".repeat(32), spanId: "4".repeat(16), traceFlags: TraceFlags.SAMPLED } },
                 ]
               : undefined,
@@ -121,7 +129,8 @@ function batch(spansPerScope: number): ReadableSpan[] {
 }
 
 test("the same bytes as the upstream serializer, for one span and for batches of every shape", () => {
-  for (const size of [1, 7, 60, 200]) {
+  // 450 spans per scope: a scope's group passes 2 MiB (a four-byte length).
+  for (const size of [1, 7, 60, 200, 450]) {
     const spans = batch(size);
     const ours = encodeTraceRequest(spans);
     assert.ok(ours.length > 0);

@@ -8,6 +8,19 @@
 // gives the same `length` property (same value, not writable, not enumerable, configurable) and
 // the same name, `this`, arguments and context, without redefining anything. Targets with more
 // parameters than the prepared arities take the upstream path.
+//
+// Binding an emitter is cheaper too, for the two emitters every traced HTTP request binds: its
+// request and its response. Upstream gives each bound emitter eight closures of its own, stored as
+// own properties over its on/once/prepend*/remove* methods, and an object recording its
+// listeners by event. Here IncomingMessage.prototype and ServerResponse.prototype get those eight
+// methods once, and binding a request or response stores one small record on it: the methods
+// look it up and do what upstream's closures do (wrap each listener added, find the wrapper of a
+// listener removed), and go straight to Node's methods on anything not bound. Listeners run in
+// the same contexts and the same registrations are left (test/context-manager.test.ts runs the
+// same script through both); what differs is that the request and response get no enumerable
+// own properties. An emitter that is not one of those two, or whose methods are not the
+// prototype's (a subclass or an instance that defines its own), is bound the upstream way.
+import type { EventEmitter } from "node:events";
 import type { Context } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 
@@ -47,19 +60,134 @@ const MAKERS: Maker[] = [
 ];
 // biome-ignore-end lint/complexity/noArguments: the wrappers forward exactly what they were called with
 
-/** Upstream's private method this replaces (see the type declarations of context-async-hooks 3.0.0). */
+/** Upstream's private members this uses or replaces (see the type declarations of context-async-hooks 3.0.0). */
 interface Internals {
   _bindFunction(context: Context, target: Target): Target;
+  _bindEventEmitter<T extends EventEmitter>(context: Context, ee: T): T;
+  /** Set while an added listener is passed on, so that `once` (which calls `on`) wraps it once. */
+  _wrapped: boolean;
+}
+
+type Listener = (...args: unknown[]) => unknown;
+type Method = (this: EventEmitter, ...args: unknown[]) => unknown;
+
+/** What a bound request or response carries: upstream's closures capture the same. */
+interface Binding {
+  manager: AsyncLocalStorageContextManager;
+  context: Context;
+  /** Each added listener's wrapper, by event (upstream keeps a WeakMap per event, never pruned). */
+  listeners: Map<string | symbol, Map<Listener, Listener>> | undefined;
+}
+const BINDING = Symbol("@greenlang/tracing context binding");
+type Bindable = EventEmitter & { [BINDING]?: Binding };
+
+const ADD_METHODS = ["addListener", "on", "once", "prependListener", "prependOnceListener"] as const;
+const REMOVE_METHODS = ["removeListener", "off"] as const;
+type MethodName = (typeof ADD_METHODS)[number] | (typeof REMOVE_METHODS)[number] | "removeAllListeners";
+
+/** The methods installed on one prototype, each calling the method it shadows. */
+function bindingMethods(prototype: Record<MethodName, Method>): Record<MethodName, Method> {
+  const methods = {} as Record<MethodName, Method>;
+  for (const name of ADD_METHODS) {
+    const original = prototype[name];
+    methods[name] = function (this: Bindable, event: unknown, listener: unknown) {
+      const binding = this[BINDING];
+      if (binding === undefined) return original.call(this, event, listener);
+      const internals = binding.manager as unknown as Internals;
+      if (internals._wrapped) return original.call(this, event, listener);
+      binding.listeners ??= new Map();
+      let wrappers = binding.listeners.get(event as string | symbol);
+      if (wrappers === undefined) {
+        wrappers = new Map();
+        binding.listeners.set(event as string | symbol, wrappers);
+      }
+      const wrapper = binding.manager.bind(binding.context, listener) as Listener;
+      wrappers.set(listener as Listener, wrapper);
+      internals._wrapped = true;
+      try {
+        return original.call(this, event, wrapper);
+      } finally {
+        internals._wrapped = false;
+      }
+    } as Method;
+  }
+  for (const name of REMOVE_METHODS) {
+    const original = prototype[name];
+    methods[name] = function (this: Bindable, event: unknown, listener: unknown) {
+      const wrappers = this[BINDING]?.listeners?.get(event as string | symbol);
+      if (wrappers === undefined) return original.call(this, event, listener);
+      return original.call(this, event, wrappers.get(listener as Listener) || listener);
+    } as Method;
+  }
+  const removeAll = prototype.removeAllListeners;
+  methods.removeAllListeners = function (this: Bindable) {
+    const binding = this[BINDING];
+    if (binding?.listeners !== undefined) {
+      // biome-ignore lint/complexity/noArguments: no event and an undefined event differ, as upstream tells them apart
+      if (arguments.length === 0) binding.listeners = undefined;
+      else binding.listeners.delete(arguments[0]);
+    }
+    // biome-ignore lint/complexity/noArguments: passed on as given
+    return removeAll.apply(this, arguments as unknown as unknown[]);
+  } as Method;
+  return methods;
+}
+
+/** The methods installed on IncomingMessage.prototype and ServerResponse.prototype, installed on first use. */
+let httpBinding:
+  | { classes: [Function, Function]; methods: [Record<MethodName, Method>, Record<MethodName, Method>] }
+  | undefined;
+
+function installHttpBinding(): NonNullable<typeof httpBinding> {
+  if (httpBinding !== undefined) return httpBinding;
+  // Through getBuiltinModule: node:http is loaded by then (a request is being bound), and this
+  // module need not load it for services that never serve HTTP.
+  const http = process.getBuiltinModule("node:http");
+  const classes: [Function, Function] = [http.IncomingMessage, http.ServerResponse];
+  const methods = classes.map((cls) => {
+    const prototype = cls.prototype as Record<MethodName, Method>;
+    const installed = bindingMethods(prototype);
+    for (const name of Object.keys(installed) as MethodName[])
+      Object.defineProperty(prototype, name, {
+        value: installed[name],
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
+    return installed;
+  }) as [Record<MethodName, Method>, Record<MethodName, Method>];
+  httpBinding = { classes, methods };
+  return httpBinding;
+}
+
+/** The installed methods when `ee` is a request or response that uses them all, else undefined. */
+function httpMethodsOf(ee: EventEmitter): Record<MethodName, Method> | undefined {
+  const { classes, methods } = installHttpBinding();
+  const installed = ee instanceof classes[0] ? methods[0] : ee instanceof classes[1] ? methods[1] : undefined;
+  if (installed === undefined) return undefined;
+  const own = ee as unknown as Record<MethodName, Method>;
+  for (const name of ADD_METHODS) if (own[name] !== installed[name]) return undefined;
+  for (const name of REMOVE_METHODS) if (own[name] !== installed[name]) return undefined;
+  return own.removeAllListeners === installed.removeAllListeners ? installed : undefined;
 }
 
 export class LeanContextManager extends AsyncLocalStorageContextManager {
   constructor() {
     super();
-    const upstream = (AsyncLocalStorageContextManager.prototype as unknown as Internals)._bindFunction;
-    // An own property shadows the prototype's method, which bind() and the event-emitter patches call.
-    (this as unknown as Internals)._bindFunction = (context, target) => {
+    const upstream = AsyncLocalStorageContextManager.prototype as unknown as Internals;
+    const self = this as unknown as Internals;
+    // Own properties shadow the prototype's methods, which bind() and the event-emitter patches call.
+    self._bindFunction = (context, target) => {
       const make = MAKERS[target.length];
-      return make === undefined ? upstream.call(this, context, target) : make(this, context, target);
+      return make === undefined ? upstream._bindFunction.call(this, context, target) : make(this, context, target);
+    };
+    self._bindEventEmitter = <T extends EventEmitter>(context: Context, ee: T): T => {
+      const bindable = ee as Bindable;
+      // The first binding wins, as upstream's.
+      if (bindable[BINDING] !== undefined) return ee;
+      if (httpMethodsOf(ee) === undefined) return upstream._bindEventEmitter.call(this, context, ee) as T;
+      bindable[BINDING] = { manager: this, context, listeners: undefined };
+      return ee;
     };
   }
 }

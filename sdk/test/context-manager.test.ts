@@ -3,9 +3,13 @@
 // thrown error and active context, for every arity (the prepared ones and the fallback beyond).
 // Listeners of a bound emitter are bound with those wrappers: the same script of adding,
 // emitting and removing listeners in every way runs against an emitter bound by each manager,
-// and what each listener saw and what is left registered must agree.
+// and what each listener saw and what is left registered must agree. The script runs on a plain
+// emitter and on HTTP requests and responses, which LeanContextManager binds through methods on
+// their prototypes (no own properties) unless an instance has methods of its own.
 
 import { EventEmitter } from "node:events";
+import { IncomingMessage, ServerResponse } from "node:http";
+import { Socket } from "node:net";
 import { createContextKey, ROOT_CONTEXT } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { test } from "uvu";
@@ -104,21 +108,50 @@ test("listeners of a bound emitter run in its context and can be removed, once o
   assert.is(emitter.listenerCount("x"), 0);
 });
 
-/** Runs every way of adding, emitting and removing listeners against an emitter `manager` binds. */
-function emitterScript(manager: AsyncLocalStorageContextManager): unknown[] {
+// The names of the methods upstream's binding gives each emitter as own properties.
+const BOUND_METHODS = [
+  "addListener",
+  "on",
+  "once",
+  "prependListener",
+  "prependOnceListener",
+  "removeListener",
+  "off",
+  "removeAllListeners",
+];
+
+class CustomRequest extends IncomingMessage {}
+const EMITTERS: Record<string, () => EventEmitter> = {
+  "a plain emitter": () => new (class Custom extends EventEmitter {})(),
+  "an HTTP request": () => new IncomingMessage(new Socket()),
+  "an HTTP response": () => new ServerResponse(new IncomingMessage(new Socket())),
+  "a subclass of the HTTP request": () => new CustomRequest(new Socket()),
+};
+
+/**
+ * Runs every way of adding, emitting and removing listeners against an emitter `manager` binds;
+ * with `ownOn`, the emitter has an `on` of its own, set before binding. Returns what happened,
+ * and the emitter's own enumerable keys at the end.
+ */
+function emitterScript(
+  manager: AsyncLocalStorageContextManager,
+  make: () => EventEmitter,
+  ownOn: boolean,
+): { log: unknown[]; keys: string[] } {
   active = manager;
   const log: unknown[] = [];
   const other = ROOT_CONTEXT.setValue(KEY, "other");
-  class Custom extends EventEmitter {}
-  const ee = new Custom();
+  const ee = make();
   const before = (v: unknown) => log.push(["added before binding", v, current()]);
   ee.on("x", before);
   // An emitter with its own `on`: binding keeps it as the original it calls.
-  const ownOn = ee.on;
-  (ee as unknown as { on: unknown }).on = function (this: EventEmitter, event: string, fn: Fn) {
-    log.push(["own on", event]);
-    return ownOn.call(this, event, fn);
-  };
+  if (ownOn) {
+    const inherited = ee.on;
+    (ee as unknown as { on: unknown }).on = function (this: EventEmitter, event: string, fn: Fn) {
+      log.push(["own on", event]);
+      return inherited.call(this, event, fn);
+    };
+  }
   const result = manager.bind(bound, ee);
   log.push(["bind returns the emitter", result === ee]);
   // The first binding wins.
@@ -154,19 +187,35 @@ function emitterScript(manager: AsyncLocalStorageContextManager): unknown[] {
   log.push(["after re-adding and removing", ee.listenerCount("z")]);
   // Removing what was never added, and an event never bound.
   ee.removeListener("nothing", a);
-  log.push(["own keys", Object.keys(ee).sort()]);
-  return log;
+  // Not bound by this manager: a listener added to another emitter of the same class runs as is.
+  const unbound = make();
+  unbound.on("x", (v: unknown) => log.push(["unbound", v, current()]));
+  manager.with(other, () => unbound.emit("x", 7));
+  return { log, keys: Object.keys(ee).sort() };
 }
 
-test("a bound emitter's listeners see the same contexts and leave the same registrations", () => {
-  const ours = emitterScript(lean);
-  const theirs = emitterScript(upstream);
-  assert.equal(ours, theirs);
-  // The script sees what it is about: contexts, the first binding, removals.
-  assert.ok(JSON.stringify(theirs).includes('["a",1,"bound"]'), JSON.stringify(theirs));
-  assert.ok(JSON.stringify(theirs).includes('["added before binding",1,"other"]'));
-  assert.ok(JSON.stringify(theirs).includes('["after removeAllListeners(x)",0,1]'));
-});
+for (const [name, make] of Object.entries(EMITTERS))
+  for (const ownOn of [true, false])
+    test(`a bound emitter's listeners see the same contexts and leave the same registrations: ${name}${ownOn ? ", with an own on" : ""}`, () => {
+      const ours = emitterScript(lean, make, ownOn);
+      const theirs = emitterScript(upstream, make, ownOn);
+      assert.equal(ours.log, theirs.log);
+      // The script sees what it is about: contexts, the first binding, removals, unbound emitters.
+      const text = JSON.stringify(theirs.log);
+      assert.ok(text.includes('["a",1,"bound"]'), text);
+      assert.ok(text.includes('["added before binding",1,"other"]'));
+      assert.ok(text.includes('["after removeAllListeners(x)",0,1]'));
+      assert.ok(text.includes('["unbound",7,"other"]'));
+      // Upstream leaves its methods as own properties of the emitter; the prototype binding of
+      // requests and responses leaves none, and nothing else differs.
+      const http = name !== "a plain emitter" && !ownOn;
+      assert.equal(ours.keys, http ? theirs.keys.filter((key) => !BOUND_METHODS.includes(key)) : theirs.keys);
+      if (http)
+        assert.ok(
+          BOUND_METHODS.every((method) => theirs.keys.includes(method)),
+          theirs.keys.join(),
+        );
+    });
 
 test("two emitters bound to different contexts keep their own", () => {
   active = lean;

@@ -70,6 +70,7 @@ interface Internals {
 
 type Listener = (...args: unknown[]) => unknown;
 type Method = (this: EventEmitter, ...args: unknown[]) => unknown;
+type Class = abstract new (...args: never[]) => unknown;
 
 /** What a bound request or response carries: upstream's closures capture the same. */
 interface Binding {
@@ -120,22 +121,21 @@ function bindingMethods(prototype: Record<MethodName, Method>): Record<MethodNam
     } as Method;
   }
   const removeAll = prototype.removeAllListeners;
-  methods.removeAllListeners = function (this: Bindable) {
+  methods.removeAllListeners = function (this: Bindable, ...args: unknown[]) {
     const binding = this[BINDING];
     if (binding?.listeners !== undefined) {
-      // biome-ignore lint/complexity/noArguments: no event and an undefined event differ, as upstream tells them apart
-      if (arguments.length === 0) binding.listeners = undefined;
-      else binding.listeners.delete(arguments[0]);
+      // No event and an undefined event differ, as upstream tells them apart.
+      if (args.length === 0) binding.listeners = undefined;
+      else binding.listeners.delete(args[0] as string | symbol);
     }
-    // biome-ignore lint/complexity/noArguments: passed on as given
-    return removeAll.apply(this, arguments as unknown as unknown[]);
+    return removeAll.apply(this, args);
   } as Method;
   return methods;
 }
 
 /** The methods installed on IncomingMessage.prototype and ServerResponse.prototype, installed on first use. */
 let httpBinding:
-  | { classes: [Function, Function]; methods: [Record<MethodName, Method>, Record<MethodName, Method>] }
+  | { classes: [Class, Class]; methods: [Record<MethodName, Method>, Record<MethodName, Method>] }
   | undefined;
 
 function installHttpBinding(): NonNullable<typeof httpBinding> {
@@ -143,7 +143,7 @@ function installHttpBinding(): NonNullable<typeof httpBinding> {
   // Through getBuiltinModule: node:http is loaded by then (a request is being bound), and this
   // module need not load it for services that never serve HTTP.
   const http = process.getBuiltinModule("node:http");
-  const classes: [Function, Function] = [http.IncomingMessage, http.ServerResponse];
+  const classes: [Class, Class] = [http.IncomingMessage, http.ServerResponse];
   const methods = classes.map((cls) => {
     const prototype = cls.prototype as Record<MethodName, Method>;
     const installed = bindingMethods(prototype);

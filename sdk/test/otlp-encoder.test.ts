@@ -100,7 +100,7 @@ function batch(spansPerScope: number): ReadableSpan[] {
                   {
                     context: {
                       traceId: "ABCDEF0123456789abcdef01234567zZ",
-                      spanId: "2".repeat(15) + "G",
+                      spanId: `${"2".repeat(15)}G`,
                       traceFlags: TraceFlags.NONE,
                     },
                   },

@@ -20,40 +20,40 @@
 //   alike; only the loaded service is busy, the others wait;
 // - each round starts fresh processes, and every ratio is taken within the round before the
 //   median over rounds;
-// - every service runs with the same fixed V8 young generation: left adaptive, V8 settles each
-//   process at random into one of two garbage-collection regimes about 2 µs of CPU per request
-//   apart (measured with --trace-gc), as large as the difference this benchmark is after.
+// - every service runs with the same fixed V8 young generation (services.ts says why).
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import autocannon from "autocannon";
 import { freePort } from "../../scripts/ports.ts";
 import { type RunningProcess, startProcess, untracedEnv, waitFor } from "../../scripts/process.ts";
 import { median } from "../../scripts/stats.ts";
 import { ensureBuilt } from "../scripts/build.ts";
-
-const FIXTURES = join(import.meta.dirname, "fixtures");
+import {
+  APPS,
+  baselineSdk,
+  type Configuration,
+  configurations as configurationsFor,
+  FIXED_YOUNG_GENERATION,
+  FIXTURES,
+  type Name,
+  type Route,
+  routesFrom,
+} from "./services.ts";
 
 // A round takes about 50 s per route; HTTP_BENCH_ROUNDS=10 narrows the medians further.
 const ROUNDS = Number.parseInt(process.env.HTTP_BENCH_ROUNDS ?? "4", 10);
 if (!(ROUNDS >= 1))
   throw new Error(`HTTP_BENCH_ROUNDS: expected a whole number ≥ 1 (got ${process.env.HTTP_BENCH_ROUNDS})`);
-/** The routes: the same answer from node:http, Express and Fastify (fixtures/*.mjs). */
-const APPS = { "node:http": "app.mjs", Express: "express-app.mjs", Fastify: "fastify-app.mjs" };
-type Route = keyof typeof APPS;
 // HTTP_BENCH_ROUTES=node:http,Express runs a subset.
-const ROUTES = (process.env.HTTP_BENCH_ROUTES?.split(",") ?? Object.keys(APPS)) as Route[];
-for (const route of ROUTES)
-  if (!(route in APPS))
-    throw new Error(`HTTP_BENCH_ROUTES: expected some of ${Object.keys(APPS).join(", ")} (got ${route})`);
+const ROUTES = routesFrom("HTTP_BENCH_ROUTES");
 const WARMUP_SECONDS = 2;
 const SLICES = 8;
 const SLICE_SECONDS = 1;
 const CONNECTIONS = 10;
-const FIXED_YOUNG_GENERATION = ["--min-semi-space-size=32", "--max-semi-space-size=32"];
 // Linux reports process CPU times in clock ticks of 1/100 s (USER_HZ).
 const CLOCK_TICKS_PER_SECOND = 100;
 
@@ -84,47 +84,9 @@ await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
 const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
 
 const baseEnv = untracedEnv();
-const exportEnv = {
-  OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
-  OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
-  OTEL_EXPORTER_OTLP_COMPRESSION: "gzip",
-  OTEL_BSP_MAX_QUEUE_SIZE: "8192",
-  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "512",
-  OTEL_BSP_SCHEDULE_DELAY: "1000",
-  OTEL_SERVICE_NAME: "bench-app",
-};
-type Name =
-  | "uninstrumented"
-  | "bare OpenTelemetry"
-  | "auto-instrumentations"
-  | "@greenlang/tracing"
-  | "@greenlang/tracing (baseline)";
-interface Configuration {
-  args: string[];
-  env: Record<string, string>;
-}
-const configurations: Partial<Record<Name, Configuration>> = {
-  uninstrumented: { args: [], env: {} },
-  "bare OpenTelemetry": { args: ["--import", join(FIXTURES, "bare-otel.mjs")], env: exportEnv },
-  // Upstream's ESM setup: its loader hook (every module) and the register preload.
-  "auto-instrumentations": {
-    args: [
-      "--experimental-loader=@opentelemetry/instrumentation/hook.mjs",
-      "--import",
-      "@opentelemetry/auto-instrumentations-node/register",
-    ],
-    env: exportEnv,
-  },
-  "@greenlang/tracing": { args: ["--import", "@greenlang/tracing/register"], env: exportEnv },
-};
 // HTTP_BENCH_BASELINE_SDK=<a built sdk/ directory, e.g. of an older commit> adds that build as a
 // fifth configuration, measured in the same interleaved run (before/after comparisons).
-const baselineSdk = process.env.HTTP_BENCH_BASELINE_SDK;
-if (baselineSdk)
-  configurations["@greenlang/tracing (baseline)"] = {
-    args: ["--import", join(resolve(baselineSdk), "dist", "esm", "register.js")],
-    env: exportEnv,
-  };
+const configurations = configurationsFor(sinkUrl, { autoInstrumentations: true });
 const names = Object.keys(configurations) as Name[];
 
 interface Service {

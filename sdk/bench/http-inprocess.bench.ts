@@ -1,0 +1,213 @@
+// CPU per request of the bench's services (services.ts) with no network at all, to compare
+// configurations and builds finely: each service runs its fixture with listen() replaced by
+// fixtures/inprocess-driver.mjs, which serves the bench's request over in-memory sockets through
+// Node's own HTTP parser and writer, so that per request there is no system call, no load
+// generator and no kernel time, only the service's and its instrumentation's JavaScript (the
+// export to the OTLP sink is real, over loopback).
+//
+// How differences of a few percent are resolved on a small shared machine whose speed drifts by
+// ±40 % within a minute: every configuration of a round runs at the same time, all pinned to the
+// same core, so the scheduler interleaves them every few milliseconds and a slow spell falls on
+// all of them alike; each measures its own CPU time over the same window; every ratio is taken
+// within a round, then the median over rounds. Two runs of one build against itself measured
+// 0.97 to 1.02 per round (median 0.998). The loopback benchmark (http.bench.ts) stays the one that
+// measures what a service pays, system calls included; this one tells whether a change helped.
+//
+//   npm run bench -- http-inprocess   (INPROCESS_BENCH_ROUNDS, INPROCESS_BENCH_SECONDS,
+//                                      HTTP_BENCH_ROUTES, HTTP_BENCH_BASELINE_SDK as in http.bench.ts)
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { untracedEnv } from "../../scripts/process.ts";
+import { median } from "../../scripts/stats.ts";
+import { ensureBuilt } from "../scripts/build.ts";
+import {
+  APPS,
+  baselineSdk,
+  type Configuration,
+  configurations,
+  FIXED_YOUNG_GENERATION,
+  FIXTURES,
+  type Name,
+  type Route,
+  routesFrom,
+} from "./services.ts";
+
+function wholeNumber(variable: string, fallback: number): number {
+  const value = Number.parseInt(process.env[variable] ?? String(fallback), 10);
+  if (!(value >= 1)) throw new Error(`${variable}: expected a whole number ≥ 1 (got ${process.env[variable]})`);
+  return value;
+}
+const ROUNDS = wholeNumber("INPROCESS_BENCH_ROUNDS", 6);
+const SECONDS = wholeNumber("INPROCESS_BENCH_SECONDS", 3);
+const ROUTES = routesFrom("HTTP_BENCH_ROUTES");
+// Bounds on waiting for a service: warm-up under a full core's share divided by five processes.
+const WARM_TIMEOUT_MS = 120_000;
+const STOP_TIMEOUT_MS = 30_000;
+const DRIVER = join(FIXTURES, "inprocess-driver.mjs");
+
+ensureBuilt();
+
+// The services share the last core; this process (and the sink) keeps off it.
+const cores = availableParallelism();
+const serviceCore = cores >= 2 && spawnSync("taskset", ["--version"]).status === 0 ? cores - 1 : undefined;
+if (serviceCore !== undefined)
+  spawnSync("taskset", ["-a", "-p", "-c", cores === 2 ? "0" : `0-${cores - 2}`, String(process.pid)]);
+
+let exportedRequests = 0;
+const sink = createServer((req, res) => {
+  req.resume();
+  req.on("end", () => {
+    exportedRequests++;
+    res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
+  });
+});
+await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
+const all = configurations(`http://127.0.0.1:${(sink.address() as AddressInfo).port}`, {
+  autoInstrumentations: false,
+});
+const names = Object.keys(all) as Name[];
+
+interface Service {
+  name: Name;
+  child: ChildProcess;
+  /** Resolves with each line the driver prints. */
+  line(): Promise<string>;
+}
+
+function start(name: Name, route: Route): Service {
+  const { args, env } = all[name] as Configuration;
+  const nodeArgs = [
+    ...FIXED_YOUNG_GENERATION,
+    "--no-warnings",
+    ...args,
+    "--import",
+    DRIVER,
+    join(FIXTURES, APPS[route]),
+  ];
+  const [command, commandArgs] =
+    serviceCore === undefined
+      ? [process.execPath, nodeArgs]
+      : ["taskset", ["-c", String(serviceCore), process.execPath, ...nodeArgs]];
+  const child = spawn(command as string, commandArgs as string[], {
+    cwd: FIXTURES,
+    env: { ...untracedEnv(), ...env, PORT: "0" },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let output = "";
+  const lines: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk;
+    const parts = output.split("\n");
+    output = parts.pop() as string;
+    for (const part of parts) {
+      const next = waiting.shift();
+      if (next) next(part);
+      else lines.push(part);
+    }
+  });
+  let errors = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    errors += chunk;
+  });
+  const exited = new Promise<never>((_, reject) =>
+    child.once("exit", (code) => reject(new Error(`${name} (${route}) exited ${code}: ${errors.slice(-2000)}`))),
+  );
+  exited.catch(() => {});
+  return {
+    name,
+    child,
+    line: () => {
+      const ready = lines.shift();
+      if (ready !== undefined) return Promise.resolve(ready);
+      return Promise.race([new Promise<string>((resolve) => waiting.push(resolve)), exited]);
+    },
+  };
+}
+
+/** Resolves with `promise`, or rejects naming `what` after `ms`; the timer goes with the answer. */
+async function within<T>(what: string, ms: number, promise: Promise<T>): Promise<T> {
+  const timeout = new AbortController();
+  const timer = sleep(ms, undefined, { signal: timeout.signal }).then(() => {
+    throw new Error(`${what}: no answer within ${ms / 1000} s`);
+  });
+  // Aborted once the answer came: nothing is waiting on it any more.
+  timer.catch(() => {});
+  try {
+    return await Promise.race([promise, timer]);
+  } finally {
+    timeout.abort();
+  }
+}
+
+/** Skips the lines a service's own code prints (the fixtures print "listening") up to `expected`. */
+async function until(service: Service, expected: (line: string) => boolean): Promise<string> {
+  for (;;) {
+    const line = await service.line();
+    if (expected(line)) return line;
+  }
+}
+
+/** One round on one route: every configuration at once, measured over the same window. */
+async function round(route: Route): Promise<Record<Name, number>> {
+  const services = names.map((name) => start(name, route));
+  try {
+    await within(
+      `${route}: warm-up`,
+      WARM_TIMEOUT_MS,
+      Promise.all(services.map((s) => until(s, (line) => line === "warm"))),
+    );
+    for (const s of services) s.child.stdin?.write("start\n");
+    await sleep(SECONDS * 1000);
+    for (const s of services) s.child.stdin?.write("stop\n");
+    const reports = await within(
+      `${route}: results`,
+      STOP_TIMEOUT_MS,
+      Promise.all(services.map((s) => until(s, (line) => line.startsWith("{")))),
+    );
+    return Object.fromEntries(
+      services.map((s, i) => [
+        s.name,
+        (JSON.parse(reports[i] as string) as { cpuMicrosPerRequest: number }).cpuMicrosPerRequest,
+      ]),
+    ) as Record<Name, number>;
+  } finally {
+    for (const s of services) s.child.kill("SIGKILL");
+  }
+}
+
+const results = Object.fromEntries(ROUTES.map((route) => [route, [] as Record<Name, number>[]])) as Record<
+  Route,
+  Record<Name, number>[]
+>;
+for (let r = 0; r < ROUNDS; r++) for (const route of ROUTES) results[route].push(await round(route));
+sink.close();
+
+const list = (values: number[]) => values.map((v) => v.toFixed(3)).join(", ");
+console.log(
+  `In-process HTTP, ${ROUNDS} rounds of ${SECONDS} s per route, every configuration of a round at once ` +
+    (serviceCore === undefined ? "(not pinned: taskset or a second core missing)" : `on core ${serviceCore}`),
+);
+for (const route of ROUTES) {
+  const rounds = results[route];
+  const added = (name: Name) => rounds.map((m) => m[name] - m.uninstrumented);
+  console.log(`\n  ${`${route} route`.padEnd(30)}  CPU µs/request  added µs/request`);
+  for (const name of names)
+    console.log(
+      `  ${name.padEnd(30)}  ${median(rounds.map((m) => m[name]))
+        .toFixed(1)
+        .padStart(14)}  ${(name === "uninstrumented" ? "—" : median(added(name)).toFixed(1)).padStart(15)}`,
+    );
+  const ratio = (ours: Name, reference: Name) => {
+    const values = rounds.map((m) => (m[ours] - m.uninstrumented) / (m[reference] - m.uninstrumented));
+    return `(per round ${list(values)}): ${median(values).toFixed(3)}`;
+  };
+  console.log(`  added CPU ours/bare OpenTelemetry ${ratio("@greenlang/tracing", "bare OpenTelemetry")}`);
+  if (baselineSdk)
+    console.log(`  added CPU ours/baseline build ${ratio("@greenlang/tracing", "@greenlang/tracing (baseline)")}`);
+}
+console.log(`\n  OTLP export requests received by the sink: ${exportedRequests}`);

@@ -1,11 +1,16 @@
 // The span pipeline as the SDK runs it: one processor that redacts before the metrics bridge and
 // the exporter see a span, feeds both, flushes and shuts down the batch processor, and whose
-// exports the DropCounter counts.
+// exports the DropCounter counts; with the distribution's own exporter, what reaches a collector.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
 import { propagation, ROOT_CONTEXT, SpanKind } from "@opentelemetry/api";
-import { InMemorySpanExporter, TracerProvider } from "@opentelemetry/sdk-trace";
+import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { resolveConfig } from "../src/config.ts";
+import { createSpanExporter } from "../src/exporter.ts";
 import { createSpanPipeline } from "../src/pipeline.ts";
 
 function pipelineWith(exporter: InMemorySpanExporter | undefined, env: Record<string, string> = {}) {
@@ -65,6 +70,52 @@ test("shutdown exports what is still queued", async () => {
   assert.equal(exportedNames, []);
   await provider.shutdown();
   assert.equal(exportedNames, ["queued"]);
+});
+
+test("with the distribution's OTLP/protobuf exporter, the batch goes out as upstream's serializer writes it", async () => {
+  const bodies: Buffer[] = [];
+  const collector = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      bodies.push(gunzipSync(Buffer.concat(chunks)));
+      res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
+    });
+  });
+  await new Promise<void>((resolve) => collector.listen(0, "127.0.0.1", resolve));
+  try {
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
+      OTEL_EXPORTER_OTLP_COMPRESSION: "gzip",
+    };
+    const config = resolveConfig({ serviceName: "svc", cluster: "dev-1", handleSignals: false }, env);
+    const pipeline = createSpanPipeline(config, createSpanExporter(config));
+    // The same span objects, as the exporter got them, for the upstream serializer.
+    const seen = new InMemorySpanExporter();
+    const provider = new TracerProvider({
+      sampler: pipeline.sampler,
+      spanProcessors: [...pipeline.spanProcessors, new SimpleSpanProcessor({ exporter: seen })],
+    });
+    const tracer = provider.getTracer("test");
+    for (let i = 0; i < 20; i++) {
+      const span = tracer.startSpan(`GET /orders/${i % 3}`, {
+        kind: SpanKind.SERVER,
+        attributes: { "http.response.status_code": 200 + i, "user.email": "jane@example.com" },
+      });
+      span.addEvent("checked", { n: i });
+      span.end();
+    }
+    await provider.forceFlush();
+    const spans = seen.getFinishedSpans();
+    assert.is(spans.length, 20);
+    assert.is(spans[0]?.attributes["user.email"], "[REDACTED:email]");
+    assert.is(bodies.length, 1);
+    const expected = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array);
+    assert.ok(bodies[0]?.equals(expected), "the body upstream's serializer writes for the same spans");
+    await provider.shutdown();
+  } finally {
+    collector.close();
+  }
 });
 
 test.run();

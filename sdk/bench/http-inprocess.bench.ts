@@ -15,10 +15,7 @@
 //
 //   npm run bench -- http-inprocess   (INPROCESS_BENCH_ROUNDS, INPROCESS_BENCH_SECONDS,
 //                                      HTTP_BENCH_ROUTES, HTTP_BENCH_BASELINE_SDK as in http.bench.ts)
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { availableParallelism } from "node:os";
+import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { untracedEnv } from "../../scripts/process.ts";
@@ -32,8 +29,10 @@ import {
   FIXED_YOUNG_GENERATION,
   FIXTURES,
   type Name,
+  pinning,
   type Route,
   routesFrom,
+  startSink,
 } from "./services.ts";
 
 function wholeNumber(variable: string, fallback: number): number {
@@ -52,25 +51,14 @@ const DRIVER = join(FIXTURES, "inprocess-driver.mjs");
 ensureBuilt();
 
 // The services share the last core; this process (and the sink) keeps off it.
-const cores = availableParallelism();
-const serviceCore = cores >= 2 && spawnSync("taskset", ["--version"]).status === 0 ? cores - 1 : undefined;
-if (serviceCore !== undefined)
-  spawnSync("taskset", ["-a", "-p", "-c", cores === 2 ? "0" : `0-${cores - 2}`, String(process.pid)]);
+const serviceCore = pinning()?.serviceCore;
+const sink = await startSink();
 
-let exportedRequests = 0;
-const sink = createServer((req, res) => {
-  req.resume();
-  req.on("end", () => {
-    exportedRequests++;
-    res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
-  });
-});
-await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
 // Builds of this SDK, against each other: bare OpenTelemetry is left out, as its figure here moves
 // with the length of the warm-up (on Express, ours measured 0.52 of its added CPU after 20,000
 // warm-up requests and 0.29 after 10,000) while our builds' ratio does not; the targets against
 // it are http.bench.ts's to judge.
-const all = configurations(`http://127.0.0.1:${(sink.address() as AddressInfo).port}`, {
+const all = configurations(sink.url, {
   autoInstrumentations: false,
 });
 delete all["bare OpenTelemetry"];
@@ -214,4 +202,4 @@ for (const route of ROUTES) {
   if (baselineSdk)
     console.log(`  added CPU ours/baseline build ${ratio("@greenlang/tracing", "@greenlang/tracing (baseline)")}`);
 }
-console.log(`\n  OTLP export requests received by the sink: ${exportedRequests}`);
+console.log(`\n  OTLP export requests received by the sink: ${sink.exports()}`);

@@ -21,11 +21,7 @@
 // - each round starts fresh processes, and every ratio is taken within the round before the
 //   median over rounds;
 // - every service runs with the same fixed V8 young generation (services.ts says why).
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { freePort } from "../../scripts/ports.ts";
@@ -40,8 +36,10 @@ import {
   FIXED_YOUNG_GENERATION,
   FIXTURES,
   type Name,
+  pinning,
   type Route,
   routesFrom,
+  startSink,
 } from "./services.ts";
 
 // A round takes about 50 s per route; HTTP_BENCH_ROUNDS=10 narrows the medians further.
@@ -59,29 +57,9 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 ensureBuilt();
 
-/** Pinning needs taskset and two cores: the service core, and the rest for everything else. */
-function pinning(): { serviceCore: number; otherCores: string } | undefined {
-  const cores = availableParallelism();
-  if (cores < 2 || spawnSync("taskset", ["--version"]).status !== 0) return undefined;
-  const serviceCore = cores - 1;
-  const otherCores = cores === 2 ? "0" : `0-${cores - 2}`;
-  // This process (autocannon, the sink) and all its threads move off the service core.
-  if (spawnSync("taskset", ["-a", "-p", "-c", otherCores, String(process.pid)]).status !== 0) return undefined;
-  return { serviceCore, otherCores };
-}
 const pin = pinning();
-
-// The OTLP sink: drains every export and answers 200, costing the measured services nothing.
-let exportedRequests = 0;
-const sink = createServer((req, res) => {
-  req.resume();
-  req.on("end", () => {
-    exportedRequests++;
-    res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
-  });
-});
-await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
-const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+const sink = await startSink();
+const sinkUrl = sink.url;
 
 const baseEnv = untracedEnv();
 // HTTP_BENCH_BASELINE_SDK=<a built sdk/ directory, e.g. of an older commit> adds that build as a
@@ -250,4 +228,4 @@ for (const route of ROUTES) {
     );
   }
 }
-console.log(`\n  OTLP export requests received by the sink: ${exportedRequests}`);
+console.log(`\n  OTLP export requests received by the sink: ${sink.exports()}`);

@@ -2,6 +2,10 @@
 // (fixtures/*-app.mjs), and the configurations each is measured in, which differ only in the
 // preload on the command line and the OTLP settings. Shared by http.bench.ts (over loopback) and
 // http-inprocess.bench.ts (in memory), so both measure the same services.
+import { spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 
 export const FIXTURES = join(import.meta.dirname, "fixtures");
@@ -84,4 +88,35 @@ export function configurations(
       env,
     };
   return all;
+}
+
+/**
+ * Pins this process and all its threads (the load generator, the sink) off the last core, which
+ * is left to the measured services. Needs taskset and two cores; undefined without them.
+ */
+export function pinning(): { serviceCore: number; otherCores: string } | undefined {
+  const cores = availableParallelism();
+  if (cores < 2 || spawnSync("taskset", ["--version"]).status !== 0) return undefined;
+  const serviceCore = cores - 1;
+  const otherCores = cores === 2 ? "0" : `0-${cores - 2}`;
+  if (spawnSync("taskset", ["-a", "-p", "-c", otherCores, String(process.pid)]).status !== 0) return undefined;
+  return { serviceCore, otherCores };
+}
+
+/** The OTLP sink: drains every export and answers 200, costing the measured services nothing. */
+export async function startSink(): Promise<{ url: string; exports(): number; close(): void }> {
+  let exports = 0;
+  const sink = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      exports++;
+      res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
+    });
+  });
+  await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(sink.address() as AddressInfo).port}`,
+    exports: () => exports,
+    close: () => sink.close(),
+  };
 }

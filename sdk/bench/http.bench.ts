@@ -64,7 +64,7 @@ const sinkUrl = sink.url;
 const baseEnv = untracedEnv();
 // HTTP_BENCH_BASELINE_SDK=<a built sdk/ directory, e.g. of an older commit> adds that build as a
 // fifth configuration, measured in the same interleaved run (before/after comparisons).
-const configurations = configurationsFor(sinkUrl, { autoInstrumentations: true });
+const configurations = configurationsFor(sinkUrl, { peers: true });
 const names = Object.keys(configurations) as Name[];
 
 interface Service {

@@ -41,7 +41,7 @@ export interface Configuration {
 }
 
 /** OTLP/HTTP protobuf with gzip to `sinkUrl`, with the same batch settings for every configuration. */
-export function exportEnv(sinkUrl: string): Record<string, string> {
+function exportEnv(sinkUrl: string): Record<string, string> {
   return {
     OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
     OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
@@ -58,20 +58,15 @@ export const baselineSdk = process.env.HTTP_BENCH_BASELINE_SDK;
 
 /**
  * The configurations, each exporting to `sinkUrl`: uninstrumented; bare upstream OpenTelemetry with
- * the distribution's instrumentations (fixtures/bare-otel.mjs); auto-instrumentations-node's
- * register with its defaults, set up for ESM as upstream documents it (unless left out); this
+ * the distribution's instrumentations (fixtures/bare-otel.mjs) and auto-instrumentations-node's
+ * register with its defaults, set up for ESM as upstream documents it (each unless left out); this
  * distribution; and the baseline build when HTTP_BENCH_BASELINE_SDK names one.
  */
-export function configurations(
-  sinkUrl: string,
-  options: { autoInstrumentations: boolean },
-): Partial<Record<Name, Configuration>> {
+export function configurations(sinkUrl: string, options: { peers: boolean }): Partial<Record<Name, Configuration>> {
   const env = exportEnv(sinkUrl);
-  const all: Partial<Record<Name, Configuration>> = {
-    uninstrumented: { args: [], env: {} },
-    "bare OpenTelemetry": { args: ["--import", join(FIXTURES, "bare-otel.mjs")], env },
-  };
-  if (options.autoInstrumentations)
+  const all: Partial<Record<Name, Configuration>> = { uninstrumented: { args: [], env: {} } };
+  if (options.peers) {
+    all["bare OpenTelemetry"] = { args: ["--import", join(FIXTURES, "bare-otel.mjs")], env };
     // Upstream's ESM setup: its loader hook (every module) and the register preload.
     all["auto-instrumentations"] = {
       args: [
@@ -81,6 +76,7 @@ export function configurations(
       ],
       env,
     };
+  }
   all["@greenlang/tracing"] = { args: ["--import", "@greenlang/tracing/register"], env };
   if (baselineSdk)
     all["@greenlang/tracing (baseline)"] = {

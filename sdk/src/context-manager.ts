@@ -84,7 +84,8 @@ type Bindable = EventEmitter & { [BINDING]?: Binding };
 
 const ADD_METHODS = ["addListener", "on", "once", "prependListener", "prependOnceListener"] as const;
 const REMOVE_METHODS = ["removeListener", "off"] as const;
-type MethodName = (typeof ADD_METHODS)[number] | (typeof REMOVE_METHODS)[number] | "removeAllListeners";
+const METHODS = [...ADD_METHODS, ...REMOVE_METHODS, "removeAllListeners"] as const;
+type MethodName = (typeof METHODS)[number];
 
 /** The methods installed on one prototype, each calling the method it shadows. */
 function bindingMethods(prototype: Record<MethodName, Method>): Record<MethodName, Method> {
@@ -133,21 +134,21 @@ function bindingMethods(prototype: Record<MethodName, Method>): Record<MethodNam
   return methods;
 }
 
-/** The methods installed on IncomingMessage.prototype and ServerResponse.prototype, installed on first use. */
+/** The methods on IncomingMessage.prototype and ServerResponse.prototype, installed the first time any emitter is bound. */
 let httpBinding:
   | { classes: [Class, Class]; methods: [Record<MethodName, Method>, Record<MethodName, Method>] }
   | undefined;
 
 function installHttpBinding(): NonNullable<typeof httpBinding> {
   if (httpBinding !== undefined) return httpBinding;
-  // Through getBuiltinModule: node:http is loaded by then (a request is being bound), and this
-  // module need not load it for services that never serve HTTP.
+  // Through getBuiltinModule, at the first binding rather than when this module loads: a process
+  // that never binds an emitter neither loads node:http for it nor has its prototypes changed.
   const http = process.getBuiltinModule("node:http");
   const classes: [Class, Class] = [http.IncomingMessage, http.ServerResponse];
   const methods = classes.map((cls) => {
     const prototype = cls.prototype as Record<MethodName, Method>;
     const installed = bindingMethods(prototype);
-    for (const name of Object.keys(installed) as MethodName[])
+    for (const name of METHODS)
       Object.defineProperty(prototype, name, {
         value: installed[name],
         writable: true,
@@ -166,9 +167,7 @@ function httpMethodsOf(ee: EventEmitter): Record<MethodName, Method> | undefined
   const installed = ee instanceof classes[0] ? methods[0] : ee instanceof classes[1] ? methods[1] : undefined;
   if (installed === undefined) return undefined;
   const own = ee as unknown as Record<MethodName, Method>;
-  for (const name of ADD_METHODS) if (own[name] !== installed[name]) return undefined;
-  for (const name of REMOVE_METHODS) if (own[name] !== installed[name]) return undefined;
-  return own.removeAllListeners === installed.removeAllListeners ? installed : undefined;
+  return METHODS.every((name) => own[name] === installed[name]) ? installed : undefined;
 }
 
 export class LeanContextManager extends AsyncLocalStorageContextManager {

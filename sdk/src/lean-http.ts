@@ -102,9 +102,9 @@ function finishServerSpan(
  */
 class ServerSpan {
   readonly span: Span;
-  readonly internals: UpstreamInternals;
-  readonly startTime: HrTime;
   readonly metricAttributes: MetricAttributes;
+  readonly #internals: UpstreamInternals;
+  readonly #startTime: HrTime;
   #open = true;
   readonly #upstream: boolean;
 
@@ -118,8 +118,8 @@ class ServerSpan {
     metricAttributes: MetricAttributes,
     requireParent: boolean | undefined,
   ) {
-    this.internals = internals;
-    this.startTime = startTime;
+    this.#internals = internals;
+    this.#startTime = startTime;
     this.metricAttributes = metricAttributes;
     this.#upstream = requireParent === true;
     this.span = this.#upstream
@@ -130,20 +130,20 @@ class ServerSpan {
   /** Ends the span and records the request's duration, the first time only. */
   close(): void {
     if (this.#upstream) {
-      this.internals._closeHttpSpan(this.span, SpanKind.SERVER, this.startTime, this.metricAttributes);
+      this.#internals._closeHttpSpan(this.span, SpanKind.SERVER, this.#startTime, this.metricAttributes);
       return;
     }
     if (!this.#open) return;
     this.#open = false;
     this.span.end();
-    const duration = hrTimeToMilliseconds(hrTimeDuration(this.startTime, hrTime()));
-    this.internals._recordServerDuration(duration, this.metricAttributes);
+    const duration = hrTimeToMilliseconds(hrTimeDuration(this.#startTime, hrTime()));
+    this.#internals._recordServerDuration(duration, this.metricAttributes);
   }
 
   /** Upstream's _onServerResponseError: the error on the span (even when it has ended), then close. */
   fail(error: Error): void {
     if (this.#upstream) {
-      this.internals._onServerResponseError(this.span, this.metricAttributes, this.startTime, error);
+      this.#internals._onServerResponseError(this.span, this.metricAttributes, this.#startTime, error);
       return;
     }
     this.span.setAttribute("error.type", error.name);

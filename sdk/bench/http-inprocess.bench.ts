@@ -14,6 +14,12 @@
 // more than about 5 % shows in the median. The loopback benchmark (http.bench.ts) stays the one
 // that measures what a service pays, system calls included.
 //
+// Each service also reports its main thread's garbage-collection pauses per request (wall time of
+// the pauses, so with the core shared they include waits for it; compare within a round). They
+// are where a change that keeps every request's objects alive a little too long shows: the
+// Express layer wrapper once had every request's objects promoted to the old generation, which
+// cost more than the wrapper's own code (src/express-instrumentation.ts).
+//
 //   npm run bench -- http-inprocess   (INPROCESS_BENCH_ROUNDS, INPROCESS_BENCH_SECONDS,
 //                                      HTTP_BENCH_ROUTES, HTTP_BENCH_BASELINE_SDK as in http.bench.ts)
 import { type ChildProcess, spawn } from "node:child_process";
@@ -143,8 +149,14 @@ async function until(service: Service, expected: (line: string) => boolean): Pro
   }
 }
 
+/** What a service reports over the window, per request: its CPU time and its main thread's GC pauses. */
+interface Report {
+  cpuMicrosPerRequest: number;
+  gcMicrosPerRequest: number;
+}
+
 /** One round on one route: every configuration at once, measured over the same window. */
-async function round(route: Route): Promise<Record<Name, number>> {
+async function round(route: Route): Promise<Record<Name, Report>> {
   const services = names.map((name) => start(name, route));
   try {
     await within(
@@ -160,20 +172,18 @@ async function round(route: Route): Promise<Record<Name, number>> {
       STOP_TIMEOUT_MS,
       Promise.all(services.map((s) => until(s, (line) => line.startsWith("{")))),
     );
-    return Object.fromEntries(
-      services.map((s, i) => [
-        s.name,
-        (JSON.parse(reports[i] as string) as { cpuMicrosPerRequest: number }).cpuMicrosPerRequest,
-      ]),
-    ) as Record<Name, number>;
+    return Object.fromEntries(services.map((s, i) => [s.name, JSON.parse(reports[i] as string) as Report])) as Record<
+      Name,
+      Report
+    >;
   } finally {
     for (const s of services) s.child.kill("SIGKILL");
   }
 }
 
-const results = Object.fromEntries(ROUTES.map((route) => [route, [] as Record<Name, number>[]])) as Record<
+const results = Object.fromEntries(ROUTES.map((route) => [route, [] as Record<Name, Report>[]])) as Record<
   Route,
-  Record<Name, number>[]
+  Record<Name, Report>[]
 >;
 for (let r = 0; r < ROUNDS; r++) for (const route of ROUTES) results[route].push(await round(route));
 sink.close();
@@ -185,16 +195,19 @@ console.log(
 );
 for (const route of ROUTES) {
   const rounds = results[route];
-  const added = (name: Name) => rounds.map((m) => m[name] - m.uninstrumented);
-  console.log(`\n  ${`${route} route`.padEnd(30)}  CPU µs/request  added µs/request`);
+  const cpu = (name: Name) => rounds.map((m) => m[name].cpuMicrosPerRequest);
+  const added = (name: Name) => rounds.map((m) => m[name].cpuMicrosPerRequest - m.uninstrumented.cpuMicrosPerRequest);
+  const gc = (name: Name) => rounds.map((m) => m[name].gcMicrosPerRequest);
+  console.log(`\n  ${`${route} route`.padEnd(30)}  CPU µs/request  added µs/request  GC pauses µs/request`);
   for (const name of names)
     console.log(
-      `  ${name.padEnd(30)}  ${median(rounds.map((m) => m[name]))
-        .toFixed(1)
-        .padStart(14)}  ${(name === "uninstrumented" ? "—" : median(added(name)).toFixed(1)).padStart(15)}`,
+      `  ${name.padEnd(30)}  ${median(cpu(name)).toFixed(1).padStart(14)}  ${(
+        name === "uninstrumented" ? "—" : median(added(name)).toFixed(1)
+      ).padStart(15)}  ${median(gc(name)).toFixed(2).padStart(20)}`,
     );
   const ratio = (ours: Name, reference: Name) => {
-    const values = rounds.map((m) => (m[ours] - m.uninstrumented) / (m[reference] - m.uninstrumented));
+    const ourAdded = added(ours);
+    const values = added(reference).map((theirs, i) => (ourAdded[i] as number) / theirs);
     return `(per round ${list(values)}): ${median(values).toFixed(3)}`;
   };
   if (baselineSdk)

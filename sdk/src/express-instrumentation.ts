@@ -189,13 +189,15 @@ function applyHandler(handler: Handler, self: unknown, args: IArguments): unknow
 /**
  * One call of a layer's handler that made a span: what the callback passed on to Express and the
  * response's "close" listener share. The closures of a call are made here and in wrapCallback,
- * apart from the handler's own scope. Made inside the handler, where they would capture its whole
+ * apart from the handler's own scope. Made inside the handler, where they captured its whole
  * scope, they measured costly on the bench's Express route: every request's objects outlived two
  * young-generation collections and were promoted, 3.4 MB per scavenge until the next full
- * collection, and the scavenges took 7.5 µs of CPU per request, against 2.2 µs (1.9 of them the
- * batch processor's queue) with the closures made here (`--trace-gc`, Node 24). Why V8 kept them
- * that long was not established; what is certain is that closures made apart, holding this
- * object, do not have the effect (bench/http-inprocess.bench.ts reports the GC time).
+ * collection, and the scavenges took 7.5 µs of CPU per request, against 2.5 µs (most of it the
+ * batch processor's queue) with the closures made here (`--trace-gc`, Node 24). Most of that came
+ * through V8's allocation-site pretenuring (with `--no-allocation-site-pretenuring` the old
+ * wrapper promoted 0.87 MB per scavenge): some of the call's objects were allocated straight in the
+ * old generation, where they keep the young objects they point to alive through every scavenge
+ * (see plainObject in lean-tracer.ts). bench/http-inprocess.bench.ts reports the GC pauses.
  */
 class LayerCall {
   ended = false;

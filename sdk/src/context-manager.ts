@@ -87,6 +87,25 @@ const REMOVE_METHODS = ["removeListener", "off"] as const;
 const METHODS = [...ADD_METHODS, ...REMOVE_METHODS, "removeAllListeners"] as const;
 type MethodName = (typeof METHODS)[number];
 
+/** Node's clearIncoming, once seen. */
+let clearIncoming: unknown;
+
+/**
+ * Whether `listener` is the one Node's HTTP server adds to the "end" of every request still
+ * unread when its response finishes (clearIncoming in node:_http_server, which detaches the
+ * request from its connection's parser). It reads no context and calls nothing that could, so it
+ * is added as it is: bound like any other listener, it cost a wrapper, two maps and a context
+ * switch per request. It is recognised by name and source the first time and by identity after.
+ */
+function isClearIncoming(event: unknown, listener: unknown): boolean {
+  if (event !== "end" || typeof listener !== "function") return false;
+  if (clearIncoming !== undefined) return listener === clearIncoming;
+  if (listener.name !== "clearIncoming" || !Function.prototype.toString.call(listener).includes("parser.incoming"))
+    return false;
+  clearIncoming = listener;
+  return true;
+}
+
 /** The methods installed on one prototype, each calling the method it shadows. */
 function bindingMethods(prototype: Record<MethodName, Method>): Record<MethodName, Method> {
   const methods = {} as Record<MethodName, Method>;
@@ -96,7 +115,7 @@ function bindingMethods(prototype: Record<MethodName, Method>): Record<MethodNam
       const binding = this[BINDING];
       if (binding === undefined) return original.call(this, event, listener);
       const internals = binding.manager as unknown as Internals;
-      if (internals._wrapped) return original.call(this, event, listener);
+      if (internals._wrapped || isClearIncoming(event, listener)) return original.call(this, event, listener);
       binding.listeners ??= new Map();
       let wrappers = binding.listeners.get(event as string | symbol);
       if (wrappers === undefined) {
@@ -166,8 +185,19 @@ function httpMethodsOf(ee: EventEmitter): Record<MethodName, Method> | undefined
   const { classes, methods } = installHttpBinding();
   const installed = ee instanceof classes[0] ? methods[0] : ee instanceof classes[1] ? methods[1] : undefined;
   if (installed === undefined) return undefined;
+  // Every name of METHODS, spelled out: two bindings per request, and a loop over the names
+  // measured as much as the rest of the binding (test/context-manager.test.ts overrides each).
   const own = ee as unknown as Record<MethodName, Method>;
-  return METHODS.every((name) => own[name] === installed[name]) ? installed : undefined;
+  return own.addListener === installed.addListener &&
+    own.on === installed.on &&
+    own.once === installed.once &&
+    own.prependListener === installed.prependListener &&
+    own.prependOnceListener === installed.prependOnceListener &&
+    own.removeListener === installed.removeListener &&
+    own.off === installed.off &&
+    own.removeAllListeners === installed.removeAllListeners
+    ? installed
+    : undefined;
 }
 
 export class LeanContextManager extends AsyncLocalStorageContextManager {

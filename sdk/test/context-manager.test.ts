@@ -217,6 +217,65 @@ for (const [name, make] of Object.entries(EMITTERS))
         );
     });
 
+test("a request or response with any one of the methods of its own is bound the upstream way", () => {
+  active = lean;
+  const makers = [() => new IncomingMessage(new Socket()), () => new ServerResponse(new IncomingMessage(new Socket()))];
+  for (const make of makers)
+    for (const method of BOUND_METHODS) {
+      const ee = make() as unknown as Record<string, unknown>;
+      const inherited = ee[method] as Fn;
+      ee[method] = function (this: unknown, ...args: unknown[]) {
+        return inherited.apply(this, args);
+      };
+      lean.bind(bound, ee as unknown as EventEmitter);
+      // Upstream's binding leaves its closures as own properties; the prototype binding none.
+      const own = BOUND_METHODS.filter((name) => Object.hasOwn(ee, name) && ee[name] !== inherited);
+      assert.equal(own, BOUND_METHODS, `${(ee.constructor as Fn).name} with its own ${method}`);
+    }
+  // And without one, the prototype's methods do the binding.
+  const plain = lean.bind(bound, new IncomingMessage(new Socket()));
+  assert.equal(
+    BOUND_METHODS.filter((name) => Object.hasOwn(plain, name)),
+    [],
+  );
+});
+
+test("Node's own end-of-request listener is left unbound; the application's are bound", async () => {
+  const { createServer } = await import("node:http");
+  active = lean;
+  const seen: unknown[] = [];
+  const isNodes = (l: Fn) =>
+    l.name === "clearIncoming" && Function.prototype.toString.call(l).includes("parser.incoming");
+  const server = createServer((req, res) => {
+    lean.bind(bound, req);
+    lean.bind(bound, res);
+    // An application listener named like Node's, without its source, is bound as any other.
+    req.on("end", function clearIncoming() {
+      seen.push(["application end", current()]);
+    });
+    // Node adds its listener as the response finishes, before "close" (a request body it has not
+    // read by then keeps the request from ending first).
+    res.on("close", () => {
+      const registered = req.rawListeners("end") as Fn[];
+      seen.push(["registered", registered.map((l) => (isNodes(l) ? "node's, unwrapped" : l.name))]);
+    });
+    res.end("ok");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body: "x".repeat(100_000) });
+    await response.text();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+  assert.equal(seen, [
+    ["registered", ["contextWrapper", "node's, unwrapped"]],
+    ["application end", "bound"],
+  ]);
+});
+
 test("two emitters bound to different contexts keep their own", () => {
   active = lean;
   const first = lean.bind(bound, new EventEmitter());

@@ -3,7 +3,7 @@
 // fixtures/express-matrix.ts serves the same application (routers nested and mounted at /,
 // a sub-application, middleware that answers or passes, next('route'), next('router'), next(error),
 // a throwing handler, a rejecting one, an aborted request, arrays, regular expressions and
-// wildcards as paths) through each, on Express 5 and Express 4, in three configurations (the
+// wildcards as paths, one router mounted at two paths) through each, on Express 5 and Express 4, in three configurations (the
 // distribution's, upstream's default with a span per layer, and one with every hook and ignore
 // pattern, some of them throwing), and every case's spans are compared one by one: names,
 // kinds, status, attributes, events and parent links (timings and ids aside).
@@ -92,6 +92,12 @@ test("the matrix exercises what it claims: routes, routers, middleware, errors, 
         (s) => s.name === "middleware - jsonParser",
       ),
       `${version}: an ignored layer`,
+    );
+    assert.ok(
+      express(spansOf(distribution, "router mounted at two paths, the second")).some(
+        (s) => s.name.startsWith("request handler") && s.attributes["http.route"] === "/two/items/:id",
+      ),
+      `${version}: one layer under two routes names each`,
     );
     const aborted = spansOf(distribution, "aborted before the handler answers");
     assert.ok(

@@ -35,19 +35,33 @@ const PLAIN_QUERY_KEY = /(?:^|&)([^=&]+)=/g;
 // A Host header of a name or IPv4 address and an optional port, as parseHostHeader splits it.
 const PLAIN_HOST = /^([A-Za-z0-9\-._~]+)(?::(\d{1,5}))?$/;
 
-// Whether the URL parser accepts a Host header as the base of the request's URL: it rejects some
-// that look plain (an out-of-range port, "1.2.3.999" or "a.0x1g" read as IPv4, bad punycode), so
-// ask it, once per distinct header; a service sees a handful.
-const hostAccepted = new Map<string, boolean>();
+/** A Host header as the server attributes take it: the name or address, and the port. */
+interface Host {
+  address: string;
+  port: number;
+}
+
+// What a Host header gives, or null when the fast path does not take it: it must look plain, and
+// the URL parser must accept it as the base of the request's URL (it rejects some that look
+// plain: an out-of-range port, "1.2.3.999" or "a.0x1g" read as IPv4, bad punycode). Worked out
+// once per distinct header and scheme (a service sees a handful) and looked up by the header
+// itself: a key made per request (the scheme and the header joined) was a string to build, then
+// flatten and hash, on every request.
+const hosts = { http: new Map<string, Host | null>(), https: new Map<string, Host | null>() };
 const MAX_HOSTS = 256;
-function acceptedHost(base: string): boolean {
-  let ok = hostAccepted.get(base);
-  if (ok === undefined) {
-    if (hostAccepted.size >= MAX_HOSTS) hostAccepted.clear();
-    ok = URL.canParse(base);
-    hostAccepted.set(base, ok);
+function plainHost(component: "http" | "https", host: string): Host | null {
+  const known = hosts[component];
+  let found = known.get(host);
+  if (found === undefined) {
+    const parts = PLAIN_HOST.exec(host);
+    found =
+      parts !== null && URL.canParse(`${component}://${host}`)
+        ? { address: parts[1] as string, port: Number(parts[2] ?? (component === "https" ? "443" : "80")) }
+        : null;
+    if (known.size >= MAX_HOSTS) known.clear();
+    known.set(host, found);
   }
-  return ok;
+  return found;
 }
 
 /** Whether a plain query carries one of the keys the instrumentation must redact. */
@@ -78,12 +92,12 @@ export function leanServerAttributes(
   if (query !== "" && (!PLAIN_QUERY.test(query) || hasRedactedKey(query, redactedQueryParams))) return undefined;
   const host = headers.host;
   let serverAddress: string | undefined;
-  let serverPort: string | undefined;
+  let serverPort: number | undefined;
   if (host !== undefined && host !== "") {
-    const parts = PLAIN_HOST.exec(host);
-    if (parts === null || !acceptedHost(`${component}://${host}`)) return undefined;
-    serverAddress = parts[1] as string;
-    serverPort = parts[2] ?? (component === "https" ? "443" : "80");
+    const plain = plainHost(component, host);
+    if (plain === null) return undefined;
+    serverAddress = plain.address;
+    serverPort = plain.port;
   }
   const socket = request.socket;
   const attributes: Attributes = {
@@ -99,6 +113,6 @@ export function leanServerAttributes(
   if (query !== "") attributes["url.query"] = query;
   const clientAddress = socket.remoteAddress;
   if (clientAddress) attributes["client.address"] = clientAddress;
-  if (serverPort !== undefined) attributes["server.port"] = Number(serverPort);
+  if (serverPort !== undefined) attributes["server.port"] = serverPort;
   return attributes;
 }

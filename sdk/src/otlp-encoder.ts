@@ -210,7 +210,8 @@ function nibble(hex: string, i: number): number {
 function hrTimeFixed64(w: Writer, time: HrTime): void {
   // seconds × 1e9 + nanoseconds as an unsigned 64-bit integer: exact in two 32-bit halves, since
   // seconds × 1e9 exceeds 2^53 for today's dates.
-  const [seconds, nanos] = time;
+  const seconds = time[0];
+  const nanos = time[1];
   const secondsLow = seconds & 0xffff;
   const secondsHigh = (seconds / 0x10000) >>> 0;
   const fromLow = secondsLow * 1e9;

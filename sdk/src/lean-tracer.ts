@@ -32,6 +32,7 @@ import {
 } from "@opentelemetry/api";
 import { cleanAttributes, isTracingSuppressed } from "@opentelemetry/core";
 import { type IdGenerator, type Sampler, SamplingDecision, type SpanProcessor } from "@opentelemetry/sdk-trace";
+import { isValidSpanContext } from "./valid-span-context.ts";
 
 /** The fields of the SDK's Tracer its startSpan reads (private in its type declarations). */
 interface SdkTracer extends Tracer {
@@ -135,7 +136,7 @@ function leanStartSpan(this: SdkTracer, name: string, options: SpanOptions = {},
   let validParentSpanContext: SpanContext | undefined;
   let traceId: string;
   let traceState: SpanContext["traceState"];
-  if (!parentSpanContext || !trace.isSpanContextValid(parentSpanContext)) traceId = this._idGenerator.generateTraceId();
+  if (!parentSpanContext || !isValidSpanContext(parentSpanContext)) traceId = this._idGenerator.generateTraceId();
   else {
     traceId = parentSpanContext.traceId;
     traceState = parentSpanContext.traceState;

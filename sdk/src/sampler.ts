@@ -15,6 +15,7 @@ import {
 } from "@opentelemetry/sdk-trace";
 import type { SamplingRule } from "./config.ts";
 import { compileGlobs, globToRegExp } from "./glob.ts";
+import { isValidSpanContext } from "./valid-span-context.ts";
 
 export interface SamplerSettings {
   serviceName: string;
@@ -81,7 +82,7 @@ export class RuleBasedSampler implements Sampler {
     links: Link[],
   ): SamplingResult {
     const parent = trace.getSpanContext(context);
-    if (parent !== undefined && trace.isSpanContextValid(parent))
+    if (parent !== undefined && isValidSpanContext(parent))
       return (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED ? this.#sampled : DROP;
     const path = attributes["url.path"];
     const route = typeof path === "string" ? path : undefined;

@@ -7,8 +7,10 @@
 // paths are scanned once without regular expressions for everyday paths, the handler and the
 // callback run inside their context directly (and not at all when the context they would enter
 // is the one already active), and the "close" listener, which only ends the span, goes straight
-// onto the response. What is decided (route, span name, attributes, status, exception events,
-// which layers are ignored, the hooks, when each span ends) follows upstream line by line.
+// onto the response; the request's list of layer paths goes under a symbol rather than into a
+// property defined on every request, and each layer remembers its metadata per route. What is
+// decided (route, span name, attributes, status, exception events, which layers are ignored, the
+// hooks, when each span ends) follows upstream line by line.
 //
 // This replaces a private method of ExpressInstrumentation 0.72.0 (`_applyPatch`, which its
 // patched Router.route/use and application.use call for each new layer), keeping its module

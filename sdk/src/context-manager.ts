@@ -185,8 +185,9 @@ function httpMethodsOf(ee: EventEmitter): Record<MethodName, Method> | undefined
   const { classes, methods } = installHttpBinding();
   const installed = ee instanceof classes[0] ? methods[0] : ee instanceof classes[1] ? methods[1] : undefined;
   if (installed === undefined) return undefined;
-  // Every name of METHODS, spelled out: two bindings per request, and a loop over the names
-  // measured as much as the rest of the binding (test/context-manager.test.ts overrides each).
+  // Every name of METHODS, spelled out: this runs for two bindings per request, and checking
+  // them with METHODS.every and a closure took as much CPU in the Express route's profile as
+  // the rest of the binding (test/context-manager.test.ts overrides each name in turn).
   const own = ee as unknown as Record<MethodName, Method>;
   return own.addListener === installed.addListener &&
     own.on === installed.on &&

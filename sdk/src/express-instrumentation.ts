@@ -23,6 +23,7 @@ import { type Attributes, type Context, context, diag, type Span, SpanStatusCode
 import { getRPCMetadata, RPCType } from "@opentelemetry/core";
 import { safeExecuteInTheMiddle } from "@opentelemetry/instrumentation";
 import { ExpressInstrumentation, type ExpressInstrumentationConfig } from "@opentelemetry/instrumentation-express";
+import { ATTR_HTTP_ROUTE } from "@opentelemetry/semantic-conventions";
 
 /**
  * Where the paths of the layers a request went through are kept. Upstream defines a
@@ -36,7 +37,8 @@ const LAYERS = Symbol("greenlang-express-layers");
 const PATCHED = Symbol("greenlang-express-layer-patched");
 
 type Handler = (this: unknown, ...args: unknown[]) => unknown;
-interface Layer {
+/** What of an Express layer this reads (exported for tests). */
+export interface Layer {
   name: string;
   path?: string;
   route?: { path?: string };
@@ -49,7 +51,7 @@ interface Request {
   res?: unknown;
   [LAYERS]?: string[];
 }
-type LayerType = "router" | "request_handler" | "middleware";
+export type LayerType = "router" | "request_handler" | "middleware";
 
 /** Upstream's private method this replaces (see the type declarations of instrumentation-express 0.72.0). */
 interface Internals {
@@ -137,8 +139,8 @@ type Metadata = ReturnType<typeof layerMetadata>;
  * the span metrics and the encoder, to flatten. A router's metadata depends on the routes under
  * it, which can change, so it is worked out every time, as upstream does.
  */
-class MetadataCache {
-  #type: LayerType | undefined;
+export class MetadataCache {
+  // The layer's type is worked out from its name (layerType), so the name keys both.
   #name = "";
   #route = "";
   #hasPath = false;
@@ -147,16 +149,9 @@ class MetadataCache {
   of(type: LayerType, route: string, layer: Layer, layerPath: string | undefined): Metadata {
     if (type === "router") return layerMetadata(type, route, layer, layerPath);
     const hasPath = Boolean(layer.path);
-    if (
-      this.#metadata !== undefined &&
-      type === this.#type &&
-      route === this.#route &&
-      hasPath === this.#hasPath &&
-      layer.name === this.#name
-    )
+    if (this.#metadata !== undefined && route === this.#route && hasPath === this.#hasPath && layer.name === this.#name)
       return this.#metadata;
     const metadata = layerMetadata(type, route, layer, layerPath);
-    this.#type = type;
     this.#name = layer.name;
     this.#route = route;
     this.#hasPath = hasPath;
@@ -359,9 +354,8 @@ export class LeanExpressInstrumentation extends ExpressInstrumentation {
       if (parentSpan === undefined) return original.apply(this, arguments as unknown as unknown[]);
 
       const metadata = metadataCache.of(type, route, layer, layerPath);
-      // Upstream's ATTR_HTTP_ROUTE, as a literal key: a computed one makes the literal a runtime call.
       const attributes: Attributes = {
-        "http.route": actual,
+        [ATTR_HTTP_ROUTE]: actual,
         "express.name": metadata.expressName,
         "express.type": type,
       };

@@ -8,7 +8,7 @@
 // their prototypes (no own properties) unless an instance has methods of its own.
 
 import { EventEmitter } from "node:events";
-import { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, IncomingMessage, ServerResponse } from "node:http";
 import { Socket } from "node:net";
 import { createContextKey, ROOT_CONTEXT } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
@@ -241,17 +241,21 @@ test("a request or response with any one of the methods of its own is bound the 
 });
 
 test("Node's own end-of-request listener is left unbound; the application's are bound", async () => {
-  const { createServer } = await import("node:http");
   active = lean;
   const seen: unknown[] = [];
   const isNodes = (l: Fn) =>
     l.name === "clearIncoming" && Function.prototype.toString.call(l).includes("parser.incoming");
+  let ended: () => void = () => {};
+  const requestEnded = new Promise<void>((resolve) => {
+    ended = resolve;
+  });
   const server = createServer((req, res) => {
     lean.bind(bound, req);
     lean.bind(bound, res);
     // An application listener named like Node's, without its source, is bound as any other.
     req.on("end", function clearIncoming() {
       seen.push(["application end", current()]);
+      ended();
     });
     // Node adds its listener as the response finishes, before "close" (a request body it has not
     // read by then keeps the request from ending first).
@@ -264,9 +268,20 @@ test("Node's own end-of-request listener is left unbound; the application's are 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };
   try {
-    const response = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body: "x".repeat(100_000) });
+    const response = await fetch(`http://127.0.0.1:${port}/`, {
+      method: "POST",
+      body: "x".repeat(100_000),
+      signal: AbortSignal.timeout(10_000),
+    });
     await response.text();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The request ends once Node has drained the body it did not read: the last thing to see.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      requestEnded,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error("the request never ended")), 10_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
